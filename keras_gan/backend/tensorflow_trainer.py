@@ -1,0 +1,33 @@
+"""TensorFlow gradient mechanics: `GradientTape` inside the `tf.function` that `fit` builds."""
+
+import contextlib
+
+import tensorflow as tf
+
+
+class AdversarialTrainer:
+    """Backend mixin for `AdversarialModel` on TensorFlow."""
+
+    def train_step(self, data):
+        return self._adversarial_step(data)
+
+    def _minimize(self, loss_fn, variables, optimizer):
+        """Takes one optimizer step on `variables` to lower `loss_fn()`.
+
+        Args:
+            loss_fn: callable returning `(loss, aux)`.
+            variables: the Keras variables to update.
+            optimizer: the Keras optimizer that owns their slots.
+
+        Returns:
+            `(loss, aux)` as computed before the update.
+        """
+        with tf.GradientTape() as tape:
+            loss, aux = loss_fn()
+        grads = tape.gradient(loss, variables)
+        optimizer.apply(grads, variables)
+        return loss, aux
+
+    def _no_grad(self):
+        # Ops run outside a tape are not recorded: nothing to switch off.
+        return contextlib.nullcontext()

@@ -1,0 +1,34 @@
+"""PyTorch gradient mechanics: eager autograd, gradients only for the variables being trained."""
+
+import torch
+
+
+class AdversarialTrainer:
+    """Backend mixin for `AdversarialModel` on PyTorch."""
+
+    def train_step(self, data):
+        return self._adversarial_step(data)
+
+    def _minimize(self, loss_fn, variables, optimizer):
+        """Takes one optimizer step on `variables` to lower `loss_fn()`.
+
+        Args:
+            loss_fn: callable returning `(loss, aux)`.
+            variables: the Keras variables to update.
+            optimizer: the Keras optimizer that owns their slots.
+
+        Returns:
+            `(loss, aux)` as computed before the update.
+        """
+        loss, aux = loss_fn()
+        # autograd.grad (not backward) leaves other networks' weight gradients
+        # uncomputed: the G step backpropagates through D without D's weight grads.
+        grads = torch.autograd.grad(
+            loss, [v.value for v in variables], materialize_grads=True
+        )
+        with torch.no_grad():
+            optimizer.apply(list(grads), variables)
+        return loss.detach(), aux
+
+    def _no_grad(self):
+        return torch.no_grad()

@@ -1,0 +1,91 @@
+"""Checks on what users pass to `fit` and `generate`, with errors that say how to fix it."""
+
+import numpy as np
+
+
+def first_batch(data):
+    """Returns the first batch of `data` without consuming the user's iterator.
+
+    Args:
+        data: a numpy-like array, `tf.data.Dataset`, torch `DataLoader` or `keras.utils.PyDataset`.
+
+    Returns:
+        The samples of the first batch (labels dropped), or `None` when the
+        input type cannot be peeked at (a plain Python generator).
+    """
+    if hasattr(data, "shape") and hasattr(data, "dtype"):
+        return data
+    if hasattr(data, "__getitem__") and hasattr(data, "num_batches"):  # PyDataset
+        if data.num_batches == 0:
+            return _empty()
+        batch = data[0]
+    elif hasattr(data, "element_spec") or type(data).__name__ == "DataLoader":
+        try:
+            batch = next(iter(data))
+        except StopIteration:
+            return _empty()
+    else:
+        return None
+    return batch[0] if isinstance(batch, (tuple, list)) else batch
+
+
+def _empty():
+    raise ValueError(
+        "The training data is empty: the dataset yielded no batch. "
+        "Pass at least one sample (check filters, splits and `drop_remainder`)."
+    )
+
+
+def check_samples(samples, data_shape, image):
+    """Raises `ValueError` unless `samples` is a float batch of `data_shape` (images in [-1, 1]).
+
+    Args:
+        samples: array-like batch, `(batch, *data_shape)`.
+        data_shape: the shape one sample must have.
+        image: whether values must lie in [-1, 1].
+    """
+    shape = tuple(samples.shape)
+    if shape and shape[0] == 0:
+        _empty()
+    if shape[1:] != tuple(data_shape):
+        raise ValueError(
+            f"Expected training samples of shape (batch, {', '.join(map(str, data_shape))}) "
+            f"to match data_shape={tuple(data_shape)}, but got shape {shape}. "
+            f"Reshape the data (images are channels-last: (height, width, channels)) "
+            f"or build the model with data_shape={shape[1:]}."
+        )
+    dtype = np.dtype(str(samples.dtype).replace("torch.", ""))
+    if not np.issubdtype(dtype, np.floating):
+        hint = " Scale images with x / 127.5 - 1." if image else ""
+        raise ValueError(
+            f"Expected floating-point training samples, got dtype {dtype}. "
+            f"Convert to float32 first.{hint}"
+        )
+    values = np.asarray(_to_numpy(samples), dtype=np.float64)
+    if not np.all(np.isfinite(values)):
+        raise ValueError("The training samples contain NaN or infinite values; remove or fix them.")
+    if image and values.size and (values.min() < -1.0 - 1e-6 or values.max() > 1.0 + 1e-6):
+        raise ValueError(
+            f"Expected image values in [-1, 1] (the generator's tanh range), got "
+            f"[{values.min():.4g}, {values.max():.4g}]. Scale uint8 images with "
+            f"x / 127.5 - 1, or [0, 1] images with 2 * x - 1."
+        )
+
+
+def _to_numpy(samples):
+    if hasattr(samples, "detach"):  # torch tensor
+        return samples.detach().cpu().numpy()
+    if hasattr(samples, "numpy"):  # tf tensor
+        return samples.numpy()
+    return samples
+
+
+def check_latents(z, latent_dim):
+    """Returns `z` as float32 numpy `(n, latent_dim)` or raises `ValueError`."""
+    z = np.asarray(z, dtype="float32")
+    if z.ndim != 2 or z.shape[1] != latent_dim:
+        raise ValueError(
+            f"Expected latents z of shape (num_samples, {latent_dim}), got {z.shape}. "
+            f"Draw them as np.random.default_rng(seed).standard_normal((n, {latent_dim}))."
+        )
+    return z

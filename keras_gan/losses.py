@@ -1,0 +1,67 @@
+"""Adversarial losses as pure functions of the discriminator's logits.
+
+All take logits (pre-sigmoid outputs) and return a scalar; `softplus` keeps
+them finite where `log(sigmoid(.))` would underflow.
+"""
+
+from keras import ops
+
+
+def discriminator_loss(real_logits, fake_logits):
+    """GAN discriminator loss, −[log D(x) + log(1 − D(G(z)))] (Goodfellow et al. 2014).
+
+    Args:
+        real_logits: D's logits on real samples.
+        fake_logits: D's logits on generated samples.
+
+    Returns:
+        Scalar mean loss.
+    """
+    return ops.mean(ops.softplus(-real_logits)) + ops.mean(ops.softplus(fake_logits))
+
+
+def generator_loss_non_saturating(fake_logits):
+    """Non-saturating generator loss, −log D(G(z)) (Goodfellow et al. 2014, §3).
+
+    Args:
+        fake_logits: D's logits on generated samples.
+
+    Returns:
+        Scalar mean loss.
+    """
+    return ops.mean(ops.softplus(-fake_logits))
+
+
+def generator_loss_minimax(fake_logits):
+    """Saturating (minimax) generator loss, log(1 − D(G(z))), as in the value function.
+
+    Args:
+        fake_logits: D's logits on generated samples.
+
+    Returns:
+        Scalar mean loss.
+    """
+    return -ops.mean(ops.softplus(fake_logits))
+
+
+GENERATOR_LOSSES = {
+    "non_saturating": generator_loss_non_saturating,
+    "minimax": generator_loss_minimax,
+}
+
+
+def get_generator_loss(name):
+    """Returns the generator loss registered under `name`.
+
+    Args:
+        name: one of `GENERATOR_LOSSES`.
+
+    Returns:
+        The loss function.
+    """
+    if name not in GENERATOR_LOSSES:
+        raise ValueError(
+            f"Unknown generator loss {name!r}. Expected one of "
+            f"{sorted(GENERATOR_LOSSES)}, e.g. compile(loss='non_saturating')."
+        )
+    return GENERATOR_LOSSES[name]

@@ -1,0 +1,251 @@
+"""The adversarial training loop, written once for every backend and every objective."""
+
+import keras
+import numpy as np
+from keras import ops
+
+from keras_gan import checks
+from keras_gan.backend import AdversarialTrainer
+from keras_gan.callbacks import FiniteLossGuard
+from keras_gan.networks import is_image_shape
+
+
+class AdversarialModel(AdversarialTrainer, keras.Model):
+    """Base class: a generator, a discriminator and Algorithm 1 of Goodfellow et al. 2014.
+
+    Each `train_step` takes `d_steps` discriminator updates, each on fresh latents
+    and the step's real batch, then one generator update. Subclasses define the
+    default networks and the two losses.
+
+    Args:
+        data_shape: shape of one sample, e.g. `(28, 28, 1)` or `(2,)`.
+        latent_dim: size of the latent vector z.
+        generator: optional Keras model `(batch, latent_dim) -> (batch, *data_shape)`.
+        discriminator: optional Keras model `(batch, *data_shape) -> (batch, 1)` logits.
+        d_steps: discriminator steps per generator step (the paper's k).
+        seed: seed of the model's `SeedGenerator`, which draws every training latent.
+    """
+
+    def __init__(
+        self, data_shape, latent_dim=100, generator=None, discriminator=None,
+        d_steps=1, seed=None, **kwargs,
+    ):
+        super().__init__(**kwargs)
+        self.data_shape = tuple(int(d) for d in data_shape)
+        self.latent_dim = int(latent_dim)
+        if int(d_steps) < 1:
+            raise ValueError(f"d_steps must be a positive integer, got {d_steps}.")
+        self.d_steps = int(d_steps)
+        self.seed = seed
+        self.generator = generator if generator is not None else self.build_generator()
+        self.discriminator = (
+            discriminator if discriminator is not None else self.build_discriminator()
+        )
+        self._check_networks()
+        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
+        self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
+        self.aux_trackers = {name: keras.metrics.Mean(name=name) for name in self.aux_metrics}
+        self.built = True
+
+    aux_metrics = ()
+    """Names of the extra values the losses report, logged as epoch means."""
+
+    def build_generator(self):
+        """Returns the default generator for `data_shape` and `latent_dim`."""
+        raise NotImplementedError
+
+    def build_discriminator(self):
+        """Returns the default discriminator for `data_shape`."""
+        raise NotImplementedError
+
+    def default_optimizers(self):
+        """Returns fresh `(d_optimizer, g_optimizer)` with the paper's settings."""
+        raise NotImplementedError
+
+    def discriminator_loss(self, real, fake):
+        """Returns `(loss, aux)`: D's loss on a real and a generated batch, and metrics."""
+        raise NotImplementedError
+
+    def generator_loss(self, fake):
+        """Returns `(loss, aux)`: G's loss given a generated batch, and metrics."""
+        raise NotImplementedError
+
+    @property
+    def is_image(self):
+        return is_image_shape(self.data_shape)
+
+    def _check_networks(self):
+        g_out = tuple(self.generator.output_shape[1:])
+        if g_out != self.data_shape:
+            raise ValueError(
+                f"The generator outputs samples of shape {g_out}, but data_shape is "
+                f"{self.data_shape}. Make its last layer produce {self.data_shape}."
+            )
+        g_in = tuple(self.generator.input_shape[1:])
+        if g_in != (self.latent_dim,):
+            raise ValueError(
+                f"The generator takes inputs of shape {g_in}, expected ({self.latent_dim},) "
+                f"= (latent_dim,). Pass latent_dim={g_in[-1]} or rebuild the generator."
+            )
+        d_out = tuple(self.discriminator.output_shape[1:])
+        if d_out != (1,):
+            raise ValueError(
+                f"The discriminator must output one logit per sample, shape (batch, 1); "
+                f"it outputs (batch, {', '.join(map(str, d_out))}). End it with Dense(1)."
+            )
+
+    # --- compile -----------------------------------------------------------------
+
+    def compile(self, d_optimizer=None, g_optimizer=None, loss=None, **kwargs):
+        """Configures training.
+
+        Args:
+            d_optimizer: discriminator optimizer (default: the paper's).
+            g_optimizer: generator optimizer (default: the paper's).
+            loss: name of the adversarial loss; see the subclass.
+            **kwargs: passed to `keras.Model.compile` (`steps_per_execution`, `jit_compile`, ...).
+        """
+        default_d, default_g = self.default_optimizers()
+        self.d_optimizer = keras.optimizers.get(d_optimizer) if d_optimizer else default_d
+        self.g_optimizer = keras.optimizers.get(g_optimizer) if g_optimizer else default_g
+        if self.d_optimizer is self.g_optimizer:
+            raise ValueError(
+                "d_optimizer and g_optimizer are the same object; each network needs its "
+                "own optimizer state. Pass two separate optimizer instances."
+            )
+        self._set_loss(loss)
+        d_ids = {id(v) for v in self.discriminator.trainable_variables}
+        # One optimizer object holding both: Keras's JAX fit threads only
+        # `self.optimizer.variables` through jit; both optimizers' slots must be there.
+        optimizer = keras.optimizers.MultiOptimizer(
+            lambda v: self.d_optimizer if id(v) in d_ids else self.g_optimizer
+        )
+        super().compile(optimizer=optimizer, **kwargs)
+        optimizer.build(self.trainable_variables)
+
+    def _set_loss(self, loss):
+        """Validates and stores the named loss."""
+        raise NotImplementedError
+
+    def get_compile_config(self):
+        if not getattr(self, "compiled", False):
+            return None
+        return {
+            "d_optimizer": keras.optimizers.serialize(self.d_optimizer),
+            "g_optimizer": keras.optimizers.serialize(self.g_optimizer),
+            "loss": self.loss_name,
+        }
+
+    def compile_from_config(self, config):
+        self.compile(
+            d_optimizer=keras.optimizers.deserialize(config["d_optimizer"]),
+            g_optimizer=keras.optimizers.deserialize(config["g_optimizer"]),
+            loss=config["loss"],
+        )
+
+    # --- training ----------------------------------------------------------------
+
+    @property
+    def metrics(self):
+        return [self.d_loss_tracker, self.g_loss_tracker, *self.aux_trackers.values()]
+
+    def sample_latents(self, batch_size):
+        """Draws `(batch_size, latent_dim)` standard-normal latents from the model's seed state."""
+        return keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
+
+    def _adversarial_step(self, data):
+        real = data[0] if isinstance(data, (tuple, list)) else data
+        batch_size = ops.shape(real)[0]
+        aux = {}
+        for _ in range(self.d_steps):
+            with self._no_grad():
+                fake = self.generator(self.sample_latents(batch_size), training=True)
+            d_loss, d_aux = self._minimize(
+                lambda: self.discriminator_loss(real, fake),
+                self.discriminator.trainable_variables,
+                self.d_optimizer,
+            )
+            self.d_loss_tracker.update_state(d_loss)
+            aux.update(d_aux)
+        g_loss, g_aux = self._minimize(
+            lambda: self.generator_loss(
+                self.generator(self.sample_latents(batch_size), training=True)
+            ),
+            self.generator.trainable_variables,
+            self.g_optimizer,
+        )
+        self.g_loss_tracker.update_state(g_loss)
+        aux.update(g_aux)
+        for name, value in aux.items():
+            self.aux_trackers[name].update_state(ops.stop_gradient(value))
+        self.optimizer.iterations.assign_add(1)
+        return {m.name: m.result() for m in self.metrics}
+
+    def fit(self, x=None, y=None, *args, callbacks=None, **kwargs):
+        """`keras.Model.fit`, after checking the data, with a guard that stops on NaN/inf losses.
+
+        `x` may be an array, a `tf.data.Dataset`, a torch `DataLoader` or a
+        `keras.utils.PyDataset`; for datasets, the first batch is checked.
+        """
+        if not getattr(self, "compiled", False):
+            raise ValueError("Call model.compile() before model.fit().")
+        if x is None:
+            raise ValueError("fit() needs training data: model.fit(x, batch_size=..., epochs=...).")
+        batch = checks.first_batch(x)
+        if batch is not None:
+            checks.check_samples(batch, self.data_shape, image=self.is_image)
+        callbacks = list(callbacks or [])
+        if not any(isinstance(c, FiniteLossGuard) for c in callbacks):
+            callbacks.append(FiniteLossGuard())
+        return super().fit(x, y, *args, callbacks=callbacks, **kwargs)
+
+    # --- sampling ----------------------------------------------------------------
+
+    def call(self, z, training=False):
+        return self.generator(z, training=training)
+
+    def generate(self, num_samples=None, *, seed=None, z=None, batch_size=256):
+        """Samples from the generator.
+
+        Args:
+            num_samples: how many samples (omit when `z` is given).
+            seed: integer; the same seed gives the same latents on every backend.
+            z: explicit latents `(n, latent_dim)`.
+            batch_size: samples per generator call.
+
+        Returns:
+            numpy float32 `(n, *data_shape)`; images lie in [-1, 1].
+        """
+        if z is None:
+            if num_samples is None or int(num_samples) < 1:
+                raise ValueError(f"num_samples must be a positive integer, got {num_samples}.")
+            z = np.random.default_rng(seed).standard_normal((int(num_samples), self.latent_dim))
+        elif num_samples is not None and int(num_samples) != len(z):
+            raise ValueError(f"num_samples={num_samples} but z has {len(z)} rows; pass one of them.")
+        z = checks.check_latents(z, self.latent_dim)
+        parts = [
+            ops.convert_to_numpy(self.generator(z[i : i + batch_size], training=False))
+            for i in range(0, len(z), batch_size)
+        ]
+        return np.concatenate(parts).astype("float32")
+
+    # --- config ------------------------------------------------------------------
+
+    def get_config(self):
+        return {
+            "name": self.name,
+            "data_shape": self.data_shape,
+            "latent_dim": self.latent_dim,
+            "d_steps": self.d_steps,
+            "seed": self.seed,
+            "generator": keras.saving.serialize_keras_object(self.generator),
+            "discriminator": keras.saving.serialize_keras_object(self.discriminator),
+        }
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        for key in ("generator", "discriminator"):
+            config[key] = keras.saving.deserialize_keras_object(config[key])
+        return cls(**config)

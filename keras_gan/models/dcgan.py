@@ -1,0 +1,47 @@
+"""DCGAN (Radford et al. 2015, arXiv:1511.06434)."""
+
+import keras
+
+from keras_gan import networks
+from keras_gan.models.gan import GAN
+
+
+@keras.saving.register_keras_serializable(package="keras_gan")
+class DCGAN(GAN):
+    """Deep convolutional GAN, sized from the image shape.
+
+    The paper's rules: strided convolutions instead of pooling, transposed
+    convolutions in G, BatchNorm in G and D (not on D's input or G's output),
+    ReLU in G with a tanh output, LeakyReLU(0.2) in D, no hidden fully connected
+    layers, weights from N(0, 0.02), Adam(2e-4, beta_1=0.5). Same losses and
+    metrics as `GAN`.
+
+    Args:
+        data_shape: `(height, width, channels)`, sides halving to 4-7 pixels
+            (28x28, 32x32, 64x64, ...), values in [-1, 1].
+        latent_dim: size of z.
+        filters: width of G's last and D's first hidden layer; doubled per stage.
+        generator, discriminator, d_steps, seed: see `AdversarialModel`.
+    """
+
+    def __init__(self, data_shape, latent_dim=100, filters=64, **kwargs):
+        self.filters = int(filters)
+        kwargs.pop("hidden_units", None)
+        kwargs.pop("dropout", None)
+        if len(tuple(data_shape)) != 3:
+            raise ValueError(
+                f"DCGAN needs image data_shape (height, width, channels), got "
+                f"{tuple(data_shape)}. Use keras_gan.GAN for vector data."
+            )
+        super().__init__(data_shape, latent_dim, **kwargs)
+
+    def build_generator(self):
+        return networks.dcgan_generator(self.latent_dim, self.data_shape, self.filters)
+
+    def build_discriminator(self):
+        return networks.dcgan_discriminator(self.data_shape, self.filters)
+
+    def get_config(self):
+        config = super().get_config()
+        del config["hidden_units"], config["dropout"]
+        return {**config, "filters": self.filters}

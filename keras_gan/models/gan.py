@@ -1,0 +1,63 @@
+"""GAN (Goodfellow et al. 2014, arXiv:1406.2661)."""
+
+import keras
+from keras import ops
+
+from keras_gan import losses, networks
+from keras_gan.models.adversarial_model import AdversarialModel
+
+
+@keras.saving.register_keras_serializable(package="keras_gan")
+class GAN(AdversarialModel):
+    """Generative adversarial network with MLP generator and discriminator.
+
+    Trains D on −[log D(x) + log(1 − D(G(z)))] and G on the non-saturating
+    −log D(G(z)) (`loss="non_saturating"`, default) or the minimax
+    log(1 − D(G(z))) (`loss="minimax"`). Logs `d_loss`, `g_loss` and D's mean
+    output on real (`d_real`) and generated (`d_fake`) samples.
+
+    Args:
+        data_shape: shape of one sample: vectors `(d,)` or images `(h, w, c)` in [-1, 1].
+        latent_dim: size of z.
+        hidden_units: widths of the default networks' hidden layers.
+        dropout: dropout rate in the default discriminator.
+        generator, discriminator, d_steps, seed: see `AdversarialModel`.
+    """
+
+    aux_metrics = ("d_real", "d_fake")
+
+    def __init__(self, data_shape, latent_dim=100, hidden_units=(256, 256), dropout=0.0, **kwargs):
+        self.hidden_units = tuple(hidden_units)
+        self.dropout = float(dropout)
+        super().__init__(data_shape, latent_dim, **kwargs)
+
+    def build_generator(self):
+        return networks.mlp_generator(self.latent_dim, self.data_shape, self.hidden_units)
+
+    def build_discriminator(self):
+        return networks.mlp_discriminator(self.data_shape, self.hidden_units, self.dropout)
+
+    def default_optimizers(self):
+        return (
+            keras.optimizers.Adam(2e-4, beta_1=0.5, name="d_adam"),
+            keras.optimizers.Adam(2e-4, beta_1=0.5, name="g_adam"),
+        )
+
+    def _set_loss(self, loss):
+        self.loss_name = loss or "non_saturating"
+        self._g_loss_fn = losses.get_generator_loss(self.loss_name)
+
+    def discriminator_loss(self, real, fake):
+        real_logits = self.discriminator(real, training=True)
+        fake_logits = self.discriminator(fake, training=True)
+        loss = losses.discriminator_loss(real_logits, fake_logits)
+        return loss, {
+            "d_real": ops.mean(ops.sigmoid(real_logits)),
+            "d_fake": ops.mean(ops.sigmoid(fake_logits)),
+        }
+
+    def generator_loss(self, fake):
+        return self._g_loss_fn(self.discriminator(fake, training=True)), {}
+
+    def get_config(self):
+        return {**super().get_config(), "hidden_units": self.hidden_units, "dropout": self.dropout}

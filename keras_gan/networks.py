@@ -1,0 +1,148 @@
+"""Default generator and discriminator networks, built from the data's shape."""
+
+import math
+
+import keras
+from keras import layers
+
+# DCGAN (Radford et al. 2015): weights from N(0, 0.02), LeakyReLU slope 0.2.
+_INIT = keras.initializers.RandomNormal(mean=0.0, stddev=0.02)
+_GAMMA_INIT = keras.initializers.RandomNormal(mean=1.0, stddev=0.02)
+_SLOPE = 0.2
+
+
+def is_image_shape(data_shape):
+    """True for `(height, width, channels)` data, False for vectors."""
+    return len(data_shape) == 3
+
+
+def mlp_generator(latent_dim, data_shape, hidden_units=(256, 256), name="generator"):
+    """MLP generator: z → hidden LeakyReLU layers → data (tanh for images).
+
+    Args:
+        latent_dim: size of z.
+        data_shape: shape of one sample; images get a tanh output in [-1, 1],
+            vectors an unbounded linear one.
+        hidden_units: widths of the hidden layers.
+        name: model name.
+
+    Returns:
+        A functional `keras.Model` mapping `(batch, latent_dim)` to `(batch, *data_shape)`.
+    """
+    z = keras.Input((latent_dim,), name="z")
+    h = z
+    for units in hidden_units:
+        h = layers.Dense(units)(h)
+        h = layers.LeakyReLU(_SLOPE)(h)
+    activation = "tanh" if is_image_shape(data_shape) else None
+    x = layers.Dense(math.prod(data_shape), activation=activation)(h)
+    x = layers.Reshape(tuple(data_shape))(x)
+    return keras.Model(z, x, name=name)
+
+
+def mlp_discriminator(data_shape, hidden_units=(256, 256), dropout=0.0, name="discriminator"):
+    """MLP discriminator: flattened data → hidden LeakyReLU layers → one logit.
+
+    Args:
+        data_shape: shape of one sample.
+        hidden_units: widths of the hidden layers.
+        dropout: dropout rate after each hidden layer (the 2014 paper used dropout in D).
+        name: model name.
+
+    Returns:
+        A functional `keras.Model` mapping `(batch, *data_shape)` to logits `(batch, 1)`.
+    """
+    x = keras.Input(tuple(data_shape), name="x")
+    h = layers.Flatten()(x)
+    for units in hidden_units:
+        h = layers.Dense(units)(h)
+        h = layers.LeakyReLU(_SLOPE)(h)
+        if dropout:
+            h = layers.Dropout(dropout)(h)
+    logits = layers.Dense(1)(h)
+    return keras.Model(x, logits, name=name)
+
+
+def dcgan_stages(data_shape):
+    """Number of stride-2 stages between a 4–7 pixel base and the image size.
+
+    Args:
+        data_shape: `(height, width, channels)`.
+
+    Returns:
+        `(stages, base_height, base_width)`.
+    """
+    height, width = data_shape[0], data_shape[1]
+    stages = 0
+    while (
+        height % 2 == 0 and width % 2 == 0 and min(height, width) // 2 >= 4
+    ):
+        height, width, stages = height // 2, width // 2, stages + 1
+    if stages < 2:
+        raise ValueError(
+            f"DCGAN needs images whose sides halve at least twice down to 4-7 "
+            f"pixels (e.g. 28x28, 32x32, 64x64); got data_shape={tuple(data_shape)}. "
+            f"Resize the images or pass your own generator= and discriminator=."
+        )
+    return stages, height, width
+
+
+def _batch_norm():
+    # PyTorch-style statistics (momentum 0.1 there = 0.9 here, eps 1e-5), as DCGAN code uses.
+    return layers.BatchNormalization(momentum=0.9, epsilon=1e-5, gamma_initializer=_GAMMA_INIT)
+
+
+def dcgan_generator(latent_dim, data_shape, filters=64, name="generator"):
+    """DCGAN generator: project z, then stride-2 transposed convolutions, BN + ReLU, tanh out.
+
+    Args:
+        latent_dim: size of z.
+        data_shape: `(height, width, channels)` of the images.
+        filters: channels of the last hidden layer; each earlier layer doubles it.
+        name: model name.
+
+    Returns:
+        A functional `keras.Model` mapping `(batch, latent_dim)` to images in [-1, 1].
+    """
+    stages, base_h, base_w = dcgan_stages(data_shape)
+    width = filters * 2 ** (stages - 1)
+    z = keras.Input((latent_dim,), name="z")
+    h = layers.Dense(base_h * base_w * width, use_bias=False, kernel_initializer=_INIT)(z)
+    h = layers.Reshape((base_h, base_w, width))(h)
+    h = layers.ReLU()(_batch_norm()(h))
+    for _ in range(stages - 1):
+        width //= 2
+        h = layers.Conv2DTranspose(
+            width, 4, strides=2, padding="same", use_bias=False, kernel_initializer=_INIT
+        )(h)
+        h = layers.ReLU()(_batch_norm()(h))
+    x = layers.Conv2DTranspose(
+        data_shape[-1], 4, strides=2, padding="same", activation="tanh", kernel_initializer=_INIT
+    )(h)
+    return keras.Model(z, x, name=name)
+
+
+def dcgan_discriminator(data_shape, filters=64, name="discriminator"):
+    """DCGAN discriminator: stride-2 convolutions with LeakyReLU, BN after the first, one logit.
+
+    Args:
+        data_shape: `(height, width, channels)` of the images.
+        filters: channels of the first layer; each later layer doubles it.
+        name: model name.
+
+    Returns:
+        A functional `keras.Model` mapping images to logits `(batch, 1)`.
+    """
+    stages, _, _ = dcgan_stages(data_shape)
+    x = keras.Input(tuple(data_shape), name="x")
+    h = x
+    for stage in range(stages):
+        h = layers.Conv2D(
+            filters * 2**stage, 4, strides=2, padding="same", use_bias=stage == 0,
+            kernel_initializer=_INIT,
+        )(h)
+        if stage > 0:  # no BatchNorm on D's input layer (Radford et al. 2015, §3)
+            h = _batch_norm()(h)
+        h = layers.LeakyReLU(_SLOPE)(h)
+    logits = layers.Dense(1, kernel_initializer=_INIT)(layers.Flatten()(h))
+    return keras.Model(x, logits, name=name)

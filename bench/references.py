@@ -1,21 +1,18 @@
 """Hand-written reference training loops of the TensorFlow-tutorial DCGAN.
 
-All three train the same network (see the brief in each builder) with the
-same non-saturating logit loss and Adam(lr=1e-4, eps=1e-7) for G and D:
+Same network (Keras-default BN, LeakyReLU 0.3), non-saturating logit loss and
+Adam(lr=1e-4, eps=1e-7) for G and D in all three. One step: z ~ N(0, 1) ->
+D update on real and (non-differentiated) fake -> fresh z -> G update.
 
-* ``run_tf``: raw TensorFlow -- ``tf.Variable`` weights, ``tf.nn`` ops and the
-  fused ``ResourceApplyAdam`` kernel, one ``tf.function`` step (no XLA).
-* ``run_torch``: eager PyTorch -- ``torch.nn`` modules and ``torch.optim.Adam``
-  (default thread count, NCHW data).
-* ``run_jax``: Keras 3 models on the JAX backend driven by a hand-written
-  ``jax.jit`` step built on ``stateless_call`` / ``stateless_apply`` that
-  threads all state (weights, BN statistics, dropout seeds, Adam slots and a
-  PRNG key for the latent noise) with buffer donation.
+* ``run_tf``: raw TensorFlow (``tf.Variable``, ``tf.nn`` ops, fused
+  ``ResourceApplyAdam``) in one ``tf.function`` step, no XLA.
+* ``run_torch``: eager PyTorch, ``torch.optim.Adam``, NCHW, default threads.
+* ``run_jax``: Keras 3 models on JAX under a hand-written ``jax.jit`` step
+  (``stateless_call``/``stateless_apply``) threading weights, BN statistics,
+  dropout seeds, Adam slots and a PRNG key, with state donation.
 
-One step: z ~ N(0, 1) -> D update on real and (non-differentiated) fake ->
-fresh z -> G update. Every framework is imported lazily inside its function.
-Run as a script: ``python bench/references.py {tf,torch,jax} --steps N
---warmup W [--batch-size B]`` prints one JSON line of the result dict.
+Frameworks are imported lazily. CLI: ``python bench/references.py
+{tf,torch,jax} --steps N --warmup W [--batch-size B]`` prints one JSON line.
 """
 
 import argparse
@@ -32,21 +29,19 @@ EPS = 1e-7
 
 
 def _real_data(batch_size, channels_first=False):
-    """Returns fixed random "images" in [-1, 1] split into 8 batches.
+    """Fixed random "images" in [-1, 1].
 
     Args:
         batch_size: Images per batch.
         channels_first: Whether to lay the images out as NCHW.
 
     Returns:
-        A list of 8 float32 numpy arrays of shape (batch_size, 28, 28, 1),
-        or (batch_size, 1, 28, 28) when channels_first.
+        A list of 8 float32 numpy batches, (B, 28, 28, 1) or (B, 1, 28, 28).
     """
     import numpy as np
 
     shape = (8, batch_size, 1, 28, 28) if channels_first else (8, batch_size, 28, 28, 1)
-    data = np.random.default_rng(0).uniform(-1.0, 1.0, shape).astype("float32")
-    return list(data)
+    return list(np.random.default_rng(0).uniform(-1.0, 1.0, shape).astype("float32"))
 
 
 def _measure(name, step, steps, warmup, batch_size):
@@ -73,67 +68,57 @@ def _measure(name, step, steps, warmup, batch_size):
     return {"img_per_s": statistics.median(rates), "first_step_s": times[0], "name": name}
 
 
-# --------------------------------------------------------------- TensorFlow --
+def _tf_adam(tf, variables):
+    """Keras-equivalent Adam on the fused ResourceApplyAdam kernel.
 
+    Args:
+        tf: The tensorflow module.
+        variables: The list of tf.Variables to optimize.
 
-class _TFAdam:
-    """Keras-equivalent Adam on the fused ResourceApplyAdam kernel."""
+    Returns:
+        ``apply(grads)``, which updates ``variables`` in place by one step.
+    """
+    slots = [(tf.Variable(tf.zeros_like(v), trainable=False),
+              tf.Variable(tf.zeros_like(v), trainable=False)) for v in variables]
+    step = tf.Variable(0.0, trainable=False)
 
-    def __init__(self, tf, variables):
-        """Creates the slots.
+    def apply(grads):
+        t = step.assign_add(1.0)
+        for var, (m, v), g in zip(variables, slots, grads):
+            tf.raw_ops.ResourceApplyAdam(
+                var=var.handle, m=m.handle, v=v.handle, beta1_power=tf.pow(0.9, t),
+                beta2_power=tf.pow(0.999, t), lr=LR, beta1=0.9, beta2=0.999,
+                epsilon=EPS, grad=g)
 
-        Args:
-            tf: The tensorflow module.
-            variables: The list of tf.Variables to optimize.
-        """
-        self._tf = tf
-        self._vars = variables
-        self._m = [tf.Variable(tf.zeros_like(v), trainable=False) for v in variables]
-        self._v = [tf.Variable(tf.zeros_like(v), trainable=False) for v in variables]
-        self._t = tf.Variable(0.0, trainable=False)
-
-    def apply(self, grads):
-        """Applies one update.
-
-        Args:
-            grads: Gradients aligned with the variables.
-        """
-        t = self._t.assign_add(1.0)
-        b1_pow, b2_pow = self._tf.pow(0.9, t), self._tf.pow(0.999, t)
-        for var, m, v, g in zip(self._vars, self._m, self._v, grads):
-            self._tf.raw_ops.ResourceApplyAdam(
-                var=var.handle, m=m.handle, v=v.handle, beta1_power=b1_pow,
-                beta2_power=b2_pow, lr=LR, beta1=0.9, beta2=0.999, epsilon=EPS, grad=g)
+    return apply
 
 
 def _tf_params(tf):
-    """Creates the Glorot-uniform / zero / BN variables of G and D.
+    """Creates G's and D's variables (Glorot-uniform kernels, zero biases).
 
     Args:
         tf: The tensorflow module.
 
     Returns:
-        (g, d): dicts of tf.Variables; BN entries are dicts of
-        gamma/beta (trainable) and mean/var (non-trainable).
+        (g, d): dicts of tf.Variables; BN entries are dicts of trainable
+        gamma/beta and non-trainable moving mean/var.
     """
-    def glorot(shape, fan_in, fan_out):
-        limit = (6.0 / (fan_in + fan_out)) ** 0.5
+    def glorot(*shape):
+        receptive = shape[0] * shape[1] if len(shape) == 4 else 1
+        limit = (6.0 / (receptive * (shape[-2] + shape[-1]))) ** 0.5
         return tf.Variable(tf.random.uniform(shape, -limit, limit))
-
-    def conv(k, c_a, c_b):
-        return glorot([k, k, c_a, c_b], k * k * c_a, k * k * c_b)
 
     def bn(n):
         return {"gamma": tf.Variable(tf.ones([n])), "beta": tf.Variable(tf.zeros([n])),
                 "mean": tf.Variable(tf.zeros([n]), trainable=False),
                 "var": tf.Variable(tf.ones([n]), trainable=False)}
 
-    g = {"w0": glorot([LATENT_DIM, 7 * 7 * 256], LATENT_DIM, 7 * 7 * 256), "bn0": bn(7 * 7 * 256),
-         "t1": conv(5, 128, 256), "bn1": bn(128), "t2": conv(5, 64, 128), "bn2": bn(64),
-         "t3": conv(5, 1, 64)}
-    d = {"c1": conv(5, 1, 64), "b1": tf.Variable(tf.zeros([64])),
-         "c2": conv(5, 64, 128), "b2": tf.Variable(tf.zeros([128])),
-         "w": glorot([7 * 7 * 128, 1], 7 * 7 * 128, 1), "b": tf.Variable(tf.zeros([1]))}
+    g = {"w0": glorot(LATENT_DIM, 7 * 7 * 256), "bn0": bn(7 * 7 * 256),
+         "t1": glorot(5, 5, 128, 256), "bn1": bn(128),
+         "t2": glorot(5, 5, 64, 128), "bn2": bn(64), "t3": glorot(5, 5, 1, 64)}
+    d = {"c1": glorot(5, 5, 1, 64), "b1": tf.Variable(tf.zeros([64])),
+         "c2": glorot(5, 5, 64, 128), "b2": tf.Variable(tf.zeros([128])),
+         "w": glorot(7 * 7 * 128, 1), "b": tf.Variable(tf.zeros([1]))}
     return g, d
 
 
@@ -168,18 +153,14 @@ def _tf_discriminator(tf, d, x):
 def run_tf(steps, warmup, batch_size=256):
     """Benchmarks the raw-TensorFlow reference.
 
-    Args:
-        steps, warmup, batch_size: As for ``_measure``.
-
-    Returns:
-        The result dict of ``_measure``.
+    Args and Returns: as for ``_measure``, which this passes them to.
     """
     import tensorflow as tf
 
     g, d = _tf_params(tf)
     g_vars = [v for v in tf.nest.flatten(g) if v.trainable]
     d_vars = [v for v in tf.nest.flatten(d) if v.trainable]
-    g_adam, d_adam = _TFAdam(tf, g_vars), _TFAdam(tf, d_vars)
+    g_adam, d_adam = _tf_adam(tf, g_vars), _tf_adam(tf, d_vars)
 
     @tf.function(jit_compile=False)
     def train_step(real):
@@ -188,20 +169,17 @@ def run_tf(steps, warmup, batch_size=256):
             tape.watch(d_vars)
             d_loss = (tf.reduce_mean(tf.nn.softplus(-_tf_discriminator(tf, d, real)))
                       + tf.reduce_mean(tf.nn.softplus(_tf_discriminator(tf, d, fake))))
-        d_adam.apply(tape.gradient(d_loss, d_vars))
+        d_adam(tape.gradient(d_loss, d_vars))
         with tf.GradientTape(watch_accessed_variables=False) as tape:
             tape.watch(g_vars)
             fake = _tf_generator(tf, g, tf.random.normal([batch_size, LATENT_DIM]))
             g_loss = tf.reduce_mean(tf.nn.softplus(-_tf_discriminator(tf, d, fake)))
-        g_adam.apply(tape.gradient(g_loss, g_vars))
+        g_adam(tape.gradient(g_loss, g_vars))
         return d_loss, g_loss
 
     batches = itertools.cycle([tf.constant(b) for b in _real_data(batch_size)])
     return _measure("tf", lambda: [t.numpy() for t in train_step(next(batches))],
                     steps, warmup, batch_size)
-
-
-# ------------------------------------------------------------------ PyTorch --
 
 
 def _torch_models(nn):
@@ -236,11 +214,7 @@ def _torch_models(nn):
 def run_torch(steps, warmup, batch_size=256):
     """Benchmarks the eager PyTorch reference.
 
-    Args:
-        steps, warmup, batch_size: As for ``_measure``.
-
-    Returns:
-        The result dict of ``_measure``.
+    Args and Returns: as for ``_measure``, which this passes them to.
     """
     import torch
     import torch.nn.functional as F
@@ -267,9 +241,6 @@ def run_torch(steps, warmup, batch_size=256):
         return d_loss.item(), g_loss.item()
 
     return _measure("torch", train_step, steps, warmup, batch_size)
-
-
-# ---------------------------------------------------------------- Keras/JAX --
 
 
 def _keras_models(keras):
@@ -306,14 +277,12 @@ def _make_jax_step(jax, gen, disc, g_opt, d_opt, batch_size):
 
     Args:
         jax: The jax module.
-        gen: Keras generator.
-        disc: Keras discriminator.
-        g_opt: Built Keras Adam for the generator.
-        d_opt: Built Keras Adam for the discriminator.
+        gen, disc: The Keras generator and discriminator.
+        g_opt, d_opt: Their built Keras Adam optimizers.
         batch_size: Images per step.
 
     Returns:
-        ``step(state, real) -> (state, (d_loss, g_loss))`` where state is
+        ``step(state, real) -> (state, (d_loss, g_loss))``, state being
         ``(g_tv, g_ntv, d_tv, d_ntv, g_ov, d_ov, key)``.
     """
     softplus, mean = jax.nn.softplus, jax.numpy.mean
@@ -351,11 +320,7 @@ def run_jax(steps, warmup, batch_size=256):
 
     Requires KERAS_BACKEND=jax to be set before keras is first imported.
 
-    Args:
-        steps, warmup, batch_size: As for ``_measure``.
-
-    Returns:
-        The result dict of ``_measure``.
+    Args and Returns: as for ``_measure``, which this passes them to.
     """
     import jax
     import keras

@@ -1,5 +1,6 @@
 """Checks on what users pass to `fit` and `generate`, with errors that say how to fix it."""
 
+import keras
 import numpy as np
 
 
@@ -54,8 +55,8 @@ def check_samples(samples, data_shape, image):
             f"Reshape the data (images are channels-last: (height, width, channels)) "
             f"or build the model with data_shape={shape[1:]}."
         )
-    dtype = np.dtype(str(samples.dtype).replace("torch.", ""))
-    if not np.issubdtype(dtype, np.floating):
+    dtype = keras.backend.standardize_dtype(samples.dtype)
+    if not np.issubdtype(np.dtype(dtype), np.floating):
         hint = " Scale images with x / 127.5 - 1." if image else ""
         raise ValueError(
             f"Expected floating-point training samples, got dtype {dtype}. "

@@ -154,27 +154,34 @@ class AdversarialModel(AdversarialTrainer, keras.Model):
         """Draws `(batch_size, latent_dim)` standard-normal latents from the model's seed state."""
         return keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
 
-    def _adversarial_step(self, data):
-        real = data[0] if isinstance(data, (tuple, list)) else data
-        batch_size = ops.shape(real)[0]
-        aux = {}
-        for _ in range(self.d_steps):
-            with self._no_grad():
-                fake = self.generator(self.sample_latents(batch_size), training=True)
-            d_loss, d_aux = self._minimize(
-                lambda: self.discriminator_loss(real, fake),
-                self.discriminator.trainable_variables,
-                self.d_optimizer,
-            )
-            self.d_loss_tracker.update_state(d_loss)
-            aux.update(d_aux)
-        g_loss, g_aux = self._minimize(
+    def _discriminator_step(self, real):
+        """One discriminator update on `real` and a fresh generated batch; returns `(loss, aux)`."""
+        with self._no_grad():
+            fake = self.generator(self.sample_latents(ops.shape(real)[0]), training=True)
+        return self._minimize(
+            lambda: self.discriminator_loss(real, fake),
+            self.discriminator.trainable_variables,
+            self.d_optimizer,
+        )
+
+    def _generator_step(self, batch_size):
+        """One generator update through the discriminator; returns `(loss, aux)`."""
+        return self._minimize(
             lambda: self.generator_loss(
                 self.generator(self.sample_latents(batch_size), training=True)
             ),
             self.generator.trainable_variables,
             self.g_optimizer,
         )
+
+    def _adversarial_step(self, data):
+        real = data[0] if isinstance(data, (tuple, list)) else data
+        aux = {}
+        for _ in range(self.d_steps):
+            d_loss, d_aux = self._discriminator_step(real)
+            self.d_loss_tracker.update_state(d_loss)
+            aux.update(d_aux)
+        g_loss, g_aux = self._generator_step(ops.shape(real)[0])
         self.g_loss_tracker.update_state(g_loss)
         aux.update(g_aux)
         for name, value in aux.items():

@@ -1,0 +1,108 @@
+"""DCGAN training throughput: keras-gan on each backend against hand-written references.
+
+Runs, in separate processes and interleaved (so machine noise hits both sides
+alike), the TensorFlow-tutorial DCGAN (`references.py`) as
+- keras-gan `DCGAN(generator=..., discriminator=...)` trained by `model.fit`
+  on KERAS_BACKEND = tensorflow, torch and jax;
+- a plain `tf.function` loop, a plain PyTorch loop and a hand-written jitted
+  Keras-on-JAX step.
+Prints images/s (median over steps), time to the first step, and the ratios.
+
+    python bench/benchmark.py --steps 20 --warmup 3 --rounds 2
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PAIRS = [("tensorflow", "tf"), ("torch", "torch"), ("jax", "jax")]
+TARGETS = {"tensorflow": 0.95, "torch": 0.90, "jax": 1.0}
+
+
+def run_keras_gan(steps, warmup, batch_size):
+    """Times `model.fit` of keras-gan's DCGAN with the reference network on this backend.
+
+    Returns:
+        dict with `img_per_s` (median over timed steps) and `first_step_s`.
+    """
+    import keras
+    import numpy as np
+
+    import keras_gan
+    from references import EPS, LR, _keras_models
+
+    generator, discriminator = _keras_models(keras)
+    model = keras_gan.DCGAN((28, 28, 1), latent_dim=100, generator=generator, discriminator=discriminator)
+    model.compile(
+        d_optimizer=keras.optimizers.Adam(LR, epsilon=EPS),
+        g_optimizer=keras.optimizers.Adam(LR, epsilon=EPS),
+    )
+    n = (steps + warmup) * batch_size
+    x = np.random.default_rng(0).uniform(-1, 1, (n, 28, 28, 1)).astype("float32")
+    stamps = []
+
+    class Clock(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            float(logs["g_loss"])  # wait for the step to finish
+            stamps.append(time.perf_counter())
+
+    start = time.perf_counter()
+    model.fit(x, batch_size=batch_size, epochs=1, shuffle=False, verbose=0, callbacks=[Clock()])
+    times = np.diff([start, *stamps])
+    rates = batch_size / times[warmup:]
+    return {"img_per_s": float(np.median(rates)), "first_step_s": float(times[0])}
+
+
+def _child(command, env=None):
+    out = subprocess.run(
+        command, capture_output=True, text=True, env={**os.environ, **(env or {})}, cwd=HERE, check=False
+    )
+    if out.returncode:
+        raise RuntimeError(f"{' '.join(command)} failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--steps", type=int, default=20)
+    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--batch-size", type=int, default=256)
+    parser.add_argument("--rounds", type=int, default=2, help="interleaved repetitions; medians reported")
+    parser.add_argument("--backends", default="tensorflow,torch,jax")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    sizes = ["--steps", str(args.steps), "--warmup", str(args.warmup), "--batch-size", str(args.batch_size)]
+    if args.child:
+        print(json.dumps(run_keras_gan(args.steps, args.warmup, args.batch_size)))
+        return
+    results = {}
+    for _ in range(args.rounds):
+        for backend, ref in PAIRS:
+            if backend not in args.backends.split(","):
+                continue
+            results.setdefault(ref, []).append(_child([sys.executable, "references.py", ref, *sizes]))
+            results.setdefault(backend, []).append(
+                _child([sys.executable, __file__, "--child", backend, *sizes], {"KERAS_BACKEND": backend})
+            )
+    print(f"DCGAN (TF tutorial network), batch {args.batch_size}, {args.steps} timed steps, {args.rounds} rounds")
+    print(f"{'backend':<11} {'keras-gan img/s':>15} {'reference img/s':>15} {'ratio':>6} {'target':>6} "
+          f"{'1st step keras-gan':>18} {'1st step ref':>12}")
+    for backend, ref in PAIRS:
+        if backend not in results:
+            continue
+        ours = statistics.median(r["img_per_s"] for r in results[backend])
+        theirs = statistics.median(r["img_per_s"] for r in results[ref])
+        ratios = [a["img_per_s"] / b["img_per_s"] for a, b in zip(results[backend], results[ref])]
+        print(f"{backend:<11} {ours:>15.1f} {theirs:>15.1f} {ours / theirs:>6.2f} {TARGETS[backend]:>6.2f} "
+              f"{statistics.median(r['first_step_s'] for r in results[backend]):>17.1f}s "
+              f"{statistics.median(r['first_step_s'] for r in results[ref]):>11.1f}s"
+              f"   per-round ratios {', '.join(f'{r:.2f}' for r in ratios)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,40 @@
+import keras
+import numpy as np
+import pytest
+
+import keras_gan
+
+BACKEND = keras.backend.backend()
+
+
+def tiny_gan(data_shape=(2,), **kwargs):
+    kwargs.setdefault("hidden_units", (16, 16))
+    return keras_gan.GAN(data_shape, latent_dim=4, **kwargs)
+
+
+def tiny_dcgan(data_shape=(28, 28, 1), **kwargs):
+    return keras_gan.DCGAN(data_shape, latent_dim=8, filters=4, **kwargs)
+
+
+MODELS = {
+    "gan_vector": (tiny_gan, (2,)),
+    "gan_image": (lambda: tiny_gan((8, 8, 1)), (8, 8, 1)),
+    "dcgan": (tiny_dcgan, (28, 28, 1)),
+}
+
+
+def fake_data(data_shape, n=64, seed=0):
+    """Float32 samples in [-1, 1] of the given shape."""
+    return np.random.default_rng(seed).uniform(-1, 1, (n, *data_shape)).astype("float32")
+
+
+def weights_of(variables):
+    return [np.array(keras.ops.convert_to_numpy(v.value)) for v in variables]
+
+
+@pytest.fixture(params=sorted(MODELS))
+def model_and_data(request):
+    build, shape = MODELS[request.param]
+    model = build()
+    model.compile()
+    return model, fake_data(shape)

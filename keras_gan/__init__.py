@@ -2,11 +2,11 @@
 
 from keras_gan import callbacks, data, losses, networks
 from keras_gan.models import DCGAN, GAN, AdversarialModel
-from keras_gan.visualization import save_image_grid
+from keras_gan.visualization import plot_history, save_image_grid
 
 __version__ = "0.1.0"
 
 __all__ = [
     "AdversarialModel", "DCGAN", "GAN", "callbacks", "data", "losses", "networks",
-    "save_image_grid",
+    "plot_history", "save_image_grid",
 ]

@@ -29,3 +29,32 @@ class FiniteLossGuard(keras.callbacks.Callback):
                     f"training stopped. Lower the learning rate, check the data for "
                     f"NaN/inf, or resume from the last checkpoint."
                 )
+
+
+class SampleGrid(keras.callbacks.Callback):
+    """Writes a PNG grid of samples from fixed latents after every `every` epochs.
+
+    Args:
+        directory: folder for `epoch_001.png`, ...
+        num_samples: images per grid.
+        seed: seed of the fixed latents, so grids show one set of z over training.
+        every: epochs between grids.
+    """
+
+    def __init__(self, directory, num_samples=64, seed=0, every=1):
+        super().__init__()
+        self.directory = directory
+        self.num_samples = num_samples
+        self.seed = seed
+        self.every = every
+
+    def on_epoch_end(self, epoch, logs=None):
+        if (epoch + 1) % self.every:
+            return
+        import os
+
+        from keras_gan.visualization import save_image_grid
+
+        os.makedirs(self.directory, exist_ok=True)
+        images = self.model.generate(self.num_samples, seed=self.seed)
+        save_image_grid(images, os.path.join(self.directory, f"epoch_{epoch + 1:03d}.png"))

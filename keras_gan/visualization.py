@@ -39,3 +39,30 @@ def save_image_grid(images, path, columns=None):
         mpimg.imsave(path, grid[..., 0], cmap="gray", vmin=0.0, vmax=1.0)
     else:
         mpimg.imsave(path, grid)
+
+
+def plot_history(history, path):
+    """Plots the logged losses and D's outputs per epoch into one PNG.
+
+    Args:
+        history: a `keras.callbacks.History` or its `.history` dict.
+        path: output file.
+    """
+    from matplotlib.figure import Figure
+
+    logs = getattr(history, "history", history)
+    fig = Figure(figsize=(9, 3.5))
+    loss_ax, d_ax = fig.subplots(1, 2)
+    for name, values in sorted(logs.items()):
+        epochs = range(1, len(values) + 1)
+        ax = loss_ax if name.endswith("loss") else d_ax
+        ax.plot(epochs, values, marker="o", label=name)
+    loss_ax.set(title="losses", xlabel="epoch")
+    d_ax.set(title="mean D output (d_real, d_fake) and other figures", xlabel="epoch")
+    for ax in (loss_ax, d_ax):
+        ax.xaxis.get_major_locator().set_params(integer=True)
+    for ax in (loss_ax, d_ax):
+        ax.legend()
+        ax.grid(alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)

@@ -5,6 +5,8 @@ import math
 import keras
 from keras import layers
 
+from keras_gan.layers import Conv2DTranspose
+
 # DCGAN (Radford et al. 2015): weights from N(0, 0.02), LeakyReLU slope 0.2.
 _INIT = keras.initializers.RandomNormal(mean=0.0, stddev=0.02)
 _GAMMA_INIT = keras.initializers.RandomNormal(mean=1.0, stddev=0.02)
@@ -112,11 +114,11 @@ def dcgan_generator(latent_dim, data_shape, filters=64, name="generator"):
     h = layers.ReLU()(_batch_norm()(h))
     for _ in range(stages - 1):
         width //= 2
-        h = layers.Conv2DTranspose(
+        h = Conv2DTranspose(
             width, 4, strides=2, padding="same", use_bias=False, kernel_initializer=_INIT
         )(h)
         h = layers.ReLU()(_batch_norm()(h))
-    x = layers.Conv2DTranspose(
+    x = Conv2DTranspose(
         data_shape[-1], 4, strides=2, padding="same", activation="tanh", kernel_initializer=_INIT
     )(h)
     return keras.Model(z, x, name=name)

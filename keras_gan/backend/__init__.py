@@ -3,7 +3,8 @@
 Each backend module defines `AdversarialTrainer`, a mixin that gives a model:
 - `train_step`, the entry point Keras's `fit` calls on that backend;
 - `_minimize(loss_fn, variables, optimizer)`, one gradient step on `variables`;
-- `_no_grad()`, a context in which no gradient graph is recorded.
+- `_no_grad()`, a context in which no gradient graph is recorded;
+and `conv_transpose`, `keras.ops.conv_transpose` with gradients that are fast on that backend.
 Everything else about training is written once, in `keras_gan.models.AdversarialModel`.
 """
 
@@ -12,15 +13,15 @@ import keras
 _BACKEND = keras.backend.backend()
 
 if _BACKEND == "tensorflow":
-    from keras_gan.backend.tensorflow_trainer import AdversarialTrainer
+    from keras_gan.backend.tensorflow_trainer import AdversarialTrainer, conv_transpose
 elif _BACKEND == "jax":
-    from keras_gan.backend.jax_trainer import AdversarialTrainer
+    from keras_gan.backend.jax_trainer import AdversarialTrainer, conv_transpose
 elif _BACKEND == "torch":
-    from keras_gan.backend.torch_trainer import AdversarialTrainer
+    from keras_gan.backend.torch_trainer import AdversarialTrainer, conv_transpose
 else:
     raise ImportError(
         f"keras-gan supports the tensorflow, jax and torch backends; "
         f"KERAS_BACKEND is {_BACKEND!r}. Set KERAS_BACKEND to one of those."
     )
 
-__all__ = ["AdversarialTrainer"]
+__all__ = ["AdversarialTrainer", "conv_transpose"]

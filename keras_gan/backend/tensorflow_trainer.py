@@ -2,6 +2,7 @@
 
 import contextlib
 
+import keras
 import tensorflow as tf
 
 
@@ -31,3 +32,6 @@ class AdversarialTrainer:
     def _no_grad(self):
         # Ops run outside a tape are not recorded: nothing to switch off.
         return contextlib.nullcontext()
+
+
+conv_transpose = keras.ops.conv_transpose

@@ -1,5 +1,6 @@
 """PyTorch gradient mechanics: eager autograd, gradients only for the variables being trained."""
 
+import keras
 import torch
 
 
@@ -32,3 +33,6 @@ class AdversarialTrainer:
 
     def _no_grad(self):
         return torch.no_grad()
+
+
+conv_transpose = keras.ops.conv_transpose

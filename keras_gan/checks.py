@@ -5,17 +5,25 @@ import numpy as np
 
 
 def first_batch(data):
+    """The samples of `data`'s first batch; see `first_batch_with_labels`."""
+    batch = first_batch_with_labels(data)
+    if batch is None:
+        return None
+    return batch[0]
+
+
+def first_batch_with_labels(data):
     """Returns the first batch of `data` without consuming the user's iterator.
 
     Args:
         data: a numpy-like array, `tf.data.Dataset`, torch `DataLoader` or `keras.utils.PyDataset`.
 
     Returns:
-        The samples of the first batch (labels dropped), or `None` when the
-        input type cannot be peeked at (a plain Python generator).
+        The first batch as a tuple `(samples, *rest)`, or `None` when the input
+        type cannot be peeked at (a plain Python generator).
     """
     if hasattr(data, "shape") and hasattr(data, "dtype"):
-        return data
+        return (data,)
     if hasattr(data, "__getitem__") and hasattr(data, "num_batches"):  # PyDataset
         if data.num_batches == 0:
             return _empty()
@@ -27,7 +35,7 @@ def first_batch(data):
             return _empty()
     else:
         return None
-    return batch[0] if isinstance(batch, (tuple, list)) else batch
+    return tuple(batch) if isinstance(batch, (tuple, list)) else (batch,)
 
 
 def _empty():
@@ -62,7 +70,7 @@ def check_samples(samples, data_shape, image):
             f"Expected floating-point training samples, got dtype {dtype}. "
             f"Convert to float32 first.{hint}"
         )
-    values = np.asarray(_to_numpy(samples), dtype=np.float64)
+    values = np.asarray(to_numpy(samples), dtype=np.float64)
     if not np.all(np.isfinite(values)):
         raise ValueError("The training samples contain NaN or infinite values; remove or fix them.")
     if image and values.size and (values.min() < -1.0 - 1e-6 or values.max() > 1.0 + 1e-6):
@@ -73,12 +81,35 @@ def check_samples(samples, data_shape, image):
         )
 
 
-def _to_numpy(samples):
+def to_numpy(samples):
+    """numpy view of a numpy, TensorFlow or torch array."""
     if hasattr(samples, "detach"):  # torch tensor
         return samples.detach().cpu().numpy()
     if hasattr(samples, "numpy"):  # tf tensor
         return samples.numpy()
     return samples
+
+
+def check_labels(labels, num_classes, count):
+    """Raises `ValueError` unless `labels` are `count` integers in [0, num_classes)."""
+    labels = np.asarray(labels)
+    if labels.ndim == 2 and labels.shape[1] == 1:
+        labels = labels[:, 0]
+    if labels.ndim != 1 or len(labels) != count:
+        raise ValueError(
+            f"Expected one integer label per sample, shape ({count},), got shape {labels.shape}. "
+            f"Pass class indices, not one-hot vectors."
+        )
+    if not np.issubdtype(labels.dtype, np.integer):
+        raise ValueError(
+            f"Expected integer class labels, got dtype {labels.dtype}. "
+            f"Convert with y.astype('int32') (class indices 0..{num_classes - 1})."
+        )
+    if count and (labels.min() < 0 or labels.max() >= num_classes):
+        raise ValueError(
+            f"Labels must lie in [0, {num_classes}) for num_classes={num_classes}; got values from "
+            f"{labels.min()} to {labels.max()}. Remap them or raise num_classes."
+        )
 
 
 def check_latents(z, latent_dim):

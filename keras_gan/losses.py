@@ -65,3 +65,31 @@ def get_generator_loss(name):
             f"{sorted(GENERATOR_LOSSES)}, e.g. compile(loss='non_saturating')."
         )
     return GENERATOR_LOSSES[name]
+
+
+def wasserstein_critic_loss(real_scores, fake_scores):
+    """WGAN critic loss, mean(D(fake)) − mean(D(real)) (Arjovsky et al. 2017).
+
+    Args:
+        real_scores: critic outputs on real samples.
+        fake_scores: critic outputs on generated samples.
+
+    Returns:
+        Scalar loss.
+    """
+    return ops.mean(fake_scores) - ops.mean(real_scores)
+
+
+def gradient_penalty(input_grads, eps=1e-12):
+    """WGAN-GP penalty, mean over samples of (‖∇ₓD(x̂)‖₂ − 1)² (Gulrajani et al. 2017).
+
+    Args:
+        input_grads: `(batch, ...)` gradients of the critic w.r.t. its inputs.
+        eps: added under the square root so the norm's gradient stays finite at 0.
+
+    Returns:
+        Scalar penalty.
+    """
+    axes = tuple(range(1, len(input_grads.shape)))
+    norms = ops.sqrt(ops.sum(ops.square(input_grads), axis=axes) + eps)
+    return ops.mean(ops.square(norms - 1.0))

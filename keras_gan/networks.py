@@ -18,7 +18,30 @@ def is_image_shape(data_shape):
     return len(data_shape) == 3
 
 
-def mlp_generator(latent_dim, data_shape, hidden_units=(256, 256), name="generator"):
+def _latent_inputs(latent_dim, num_classes):
+    """Inputs of a generator and the vector it starts from: z, or z joined to one-hot(label)."""
+    z = keras.Input((latent_dim,), name="z")
+    if not num_classes:
+        return z, z
+    label = keras.Input((), dtype="int32", name="label")
+    one_hot = layers.CategoryEncoding(num_classes, output_mode="one_hot")(label)
+    return [z, label], layers.Concatenate()([z, one_hot])
+
+
+def _data_inputs(data_shape, num_classes):
+    """Inputs of a discriminator and the tensor it starts from: x, or x joined to one-hot(label)."""
+    x = keras.Input(tuple(data_shape), name="x")
+    if not num_classes:
+        return x, x
+    label = keras.Input((), dtype="int32", name="label")
+    one_hot = layers.CategoryEncoding(num_classes, output_mode="one_hot")(label)
+    if is_image_shape(data_shape):  # one-hot as constant feature maps beside the channels
+        maps = layers.UpSampling2D(tuple(data_shape[:2]))(layers.Reshape((1, 1, num_classes))(one_hot))
+        return [x, label], layers.Concatenate()([x, maps])
+    return [x, label], layers.Concatenate()([layers.Flatten()(x), one_hot])
+
+
+def mlp_generator(latent_dim, data_shape, hidden_units=(256, 256), num_classes=None, name="generator"):
     """MLP generator: z → hidden LeakyReLU layers → data (tanh for images).
 
     Args:
@@ -26,43 +49,45 @@ def mlp_generator(latent_dim, data_shape, hidden_units=(256, 256), name="generat
         data_shape: shape of one sample; images get a tanh output in [-1, 1],
             vectors an unbounded linear one.
         hidden_units: widths of the hidden layers.
+        num_classes: if set, the model also takes integer labels, joined to z as one-hot.
         name: model name.
 
     Returns:
-        A functional `keras.Model` mapping `(batch, latent_dim)` to `(batch, *data_shape)`.
+        A functional `keras.Model` mapping `z` (and `label`) to `(batch, *data_shape)`.
     """
-    z = keras.Input((latent_dim,), name="z")
-    h = z
+    inputs, h = _latent_inputs(latent_dim, num_classes)
     for units in hidden_units:
         h = layers.Dense(units)(h)
         h = layers.LeakyReLU(_SLOPE)(h)
     activation = "tanh" if is_image_shape(data_shape) else None
     x = layers.Dense(math.prod(data_shape), activation=activation)(h)
     x = layers.Reshape(tuple(data_shape))(x)
-    return keras.Model(z, x, name=name)
+    return keras.Model(inputs, x, name=name)
 
 
-def mlp_discriminator(data_shape, hidden_units=(256, 256), dropout=0.0, name="discriminator"):
+def mlp_discriminator(data_shape, hidden_units=(256, 256), dropout=0.0, num_classes=None,
+                      name="discriminator"):
     """MLP discriminator: flattened data → hidden LeakyReLU layers → one logit.
 
     Args:
         data_shape: shape of one sample.
         hidden_units: widths of the hidden layers.
         dropout: dropout rate after each hidden layer (the 2014 paper used dropout in D).
+        num_classes: if set, the model also takes integer labels, joined to x as one-hot.
         name: model name.
 
     Returns:
-        A functional `keras.Model` mapping `(batch, *data_shape)` to logits `(batch, 1)`.
+        A functional `keras.Model` mapping `x` (and `label`) to logits `(batch, 1)`.
     """
-    x = keras.Input(tuple(data_shape), name="x")
-    h = layers.Flatten()(x)
+    inputs, h = _data_inputs(data_shape, num_classes)
+    h = layers.Flatten()(h)
     for units in hidden_units:
         h = layers.Dense(units)(h)
         h = layers.LeakyReLU(_SLOPE)(h)
         if dropout:
             h = layers.Dropout(dropout)(h)
     logits = layers.Dense(1)(h)
-    return keras.Model(x, logits, name=name)
+    return keras.Model(inputs, logits, name=name)
 
 
 def dcgan_stages(data_shape):
@@ -94,22 +119,23 @@ def _batch_norm():
     return layers.BatchNormalization(momentum=0.9, epsilon=1e-5, gamma_initializer=_GAMMA_INIT)
 
 
-def dcgan_generator(latent_dim, data_shape, filters=64, name="generator"):
+def dcgan_generator(latent_dim, data_shape, filters=64, num_classes=None, name="generator"):
     """DCGAN generator: project z, then stride-2 transposed convolutions, BN + ReLU, tanh out.
 
     Args:
         latent_dim: size of z.
         data_shape: `(height, width, channels)` of the images.
         filters: channels of the last hidden layer; each earlier layer doubles it.
+        num_classes: if set, the model also takes integer labels, joined to z as one-hot.
         name: model name.
 
     Returns:
-        A functional `keras.Model` mapping `(batch, latent_dim)` to images in [-1, 1].
+        A functional `keras.Model` mapping `z` (and `label`) to images in [-1, 1].
     """
     stages, base_h, base_w = dcgan_stages(data_shape)
     width = filters * 2 ** (stages - 1)
-    z = keras.Input((latent_dim,), name="z")
-    h = layers.Dense(base_h * base_w * width, use_bias=False, kernel_initializer=_INIT)(z)
+    inputs, h = _latent_inputs(latent_dim, num_classes)
+    h = layers.Dense(base_h * base_w * width, use_bias=False, kernel_initializer=_INIT)(h)
     h = layers.Reshape((base_h, base_w, width))(h)
     h = layers.ReLU()(_batch_norm()(h))
     for _ in range(stages - 1):
@@ -121,30 +147,37 @@ def dcgan_generator(latent_dim, data_shape, filters=64, name="generator"):
     x = Conv2DTranspose(
         data_shape[-1], 4, strides=2, padding="same", activation="tanh", kernel_initializer=_INIT
     )(h)
-    return keras.Model(z, x, name=name)
+    return keras.Model(inputs, x, name=name)
 
 
-def dcgan_discriminator(data_shape, filters=64, name="discriminator"):
-    """DCGAN discriminator: stride-2 convolutions with LeakyReLU, BN after the first, one logit.
+def dcgan_discriminator(data_shape, filters=64, normalization="batch", num_classes=None,
+                        name="discriminator"):
+    """DCGAN discriminator: stride-2 convolutions with LeakyReLU, normalization after the first, one logit.
 
     Args:
         data_shape: `(height, width, channels)` of the images.
         filters: channels of the first layer; each later layer doubles it.
+        normalization: `"batch"` (DCGAN), `"layer"` or `None` (WGAN-GP critics).
+        num_classes: if set, the model also takes integer labels, joined to the image as
+            one-hot feature maps.
         name: model name.
 
     Returns:
-        A functional `keras.Model` mapping images to logits `(batch, 1)`.
+        A functional `keras.Model` mapping images (and `label`) to logits `(batch, 1)`.
     """
+    if normalization not in ("batch", "layer", None):
+        raise ValueError(f"normalization must be 'batch', 'layer' or None, got {normalization!r}.")
     stages, _, _ = dcgan_stages(data_shape)
-    x = keras.Input(tuple(data_shape), name="x")
-    h = x
+    inputs, h = _data_inputs(data_shape, num_classes)
     for stage in range(stages):
         h = layers.Conv2D(
-            filters * 2**stage, 4, strides=2, padding="same", use_bias=stage == 0,
-            kernel_initializer=_INIT,
+            filters * 2**stage, 4, strides=2, padding="same",
+            use_bias=stage == 0 or normalization != "batch", kernel_initializer=_INIT,
         )(h)
-        if stage > 0:  # no BatchNorm on D's input layer (Radford et al. 2015, §3)
+        if stage > 0 and normalization == "batch":  # not on D's input layer (Radford et al. 2015, §3)
             h = _batch_norm()(h)
+        elif stage > 0 and normalization == "layer":
+            h = layers.LayerNormalization(axis=(1, 2, 3))(h)
         h = layers.LeakyReLU(_SLOPE)(h)
     logits = layers.Dense(1, kernel_initializer=_INIT)(layers.Flatten()(h))
-    return keras.Model(x, logits, name=name)
+    return keras.Model(inputs, logits, name=name)

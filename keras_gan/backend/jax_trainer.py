@@ -68,6 +68,19 @@ class AdversarialTrainer:
         optimizer.apply(grads, variables)
         return loss, aux
 
+    def _input_gradient(self, fn, x):
+        """Differentiable gradient of `sum(fn(x))` w.r.t. `x` (for gradient penalties).
+
+        State updates made by `fn` (e.g. dropout seeds) stay inside this pass.
+        """
+        state = self.variables
+
+        def total(inputs):
+            with keras.StatelessScope(state_mapping=[(v, v.value) for v in state]):
+                return keras.ops.sum(fn(inputs))
+
+        return jax.grad(total)(x)
+
     def _no_grad(self):
         # Values computed outside `jax.value_and_grad` are constants to it.
         return contextlib.nullcontext()

@@ -29,6 +29,13 @@ class AdversarialTrainer:
         optimizer.apply(grads, variables)
         return loss, aux
 
+    def _input_gradient(self, fn, x):
+        """Differentiable gradient of `sum(fn(x))` w.r.t. `x` (for gradient penalties)."""
+        with tf.GradientTape() as tape:  # nested in _minimize's tape: second order is recorded
+            tape.watch(x)
+            y = fn(x)
+        return tape.gradient(y, x)
+
     def _no_grad(self):
         # Ops run outside a tape are not recorded: nothing to switch off.
         return contextlib.nullcontext()

@@ -31,6 +31,12 @@ class AdversarialTrainer:
             optimizer.apply(list(grads), variables)
         return loss.detach(), aux
 
+    def _input_gradient(self, fn, x):
+        """Differentiable gradient of `sum(fn(x))` w.r.t. `x` (for gradient penalties)."""
+        x = x.detach().requires_grad_(True)
+        (grad,) = torch.autograd.grad(fn(x).sum(), x, create_graph=True)
+        return grad
+
     def _no_grad(self):
         return torch.no_grad()
 

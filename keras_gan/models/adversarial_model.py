@@ -63,13 +63,21 @@ class AdversarialModel(AdversarialTrainer, keras.Model):
         """Returns fresh `(d_optimizer, g_optimizer)` with the paper's settings."""
         raise NotImplementedError
 
-    def discriminator_loss(self, real, fake):
+    def discriminator_loss(self, real, fake, condition=None):
         """Returns `(loss, aux)`: D's loss on a real and a generated batch, and metrics."""
         raise NotImplementedError
 
-    def generator_loss(self, fake):
+    def generator_loss(self, fake, condition=None):
         """Returns `(loss, aux)`: G's loss given a generated batch, and metrics."""
         raise NotImplementedError
+
+    def discriminate(self, samples, condition=None):
+        """D's logits for `samples` (training mode); conditional models also pass `condition`."""
+        return self.discriminator(samples, training=True)
+
+    def generate_batch(self, batch_size, condition=None):
+        """A generated batch from fresh latents (training mode)."""
+        return self.generator(self.sample_latents(batch_size), training=True)
 
     @property
     def is_image(self):
@@ -82,11 +90,11 @@ class AdversarialModel(AdversarialTrainer, keras.Model):
                 f"The generator outputs samples of shape {g_out}, but data_shape is "
                 f"{self.data_shape}. Make its last layer produce {self.data_shape}."
             )
-        g_in = tuple(self.generator.input_shape[1:])
-        if g_in != (self.latent_dim,):
+        z_shape = tuple(self.generator.inputs[0].shape[1:])
+        if z_shape != (self.latent_dim,):
             raise ValueError(
-                f"The generator takes inputs of shape {g_in}, expected ({self.latent_dim},) "
-                f"= (latent_dim,). Pass latent_dim={g_in[-1]} or rebuild the generator."
+                f"The generator takes latents of shape {z_shape}, expected ({self.latent_dim},) "
+                f"= (latent_dim,). Pass latent_dim={z_shape[-1]} or rebuild the generator."
             )
         d_out = tuple(self.discriminator.output_shape[1:])
         if d_out != (1,):
@@ -154,34 +162,37 @@ class AdversarialModel(AdversarialTrainer, keras.Model):
         """Draws `(batch_size, latent_dim)` standard-normal latents from the model's seed state."""
         return keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
 
-    def _discriminator_step(self, real):
+    def _discriminator_step(self, real, condition=None):
         """One discriminator update on `real` and a fresh generated batch; returns `(loss, aux)`."""
         with self._no_grad():
-            fake = self.generator(self.sample_latents(ops.shape(real)[0]), training=True)
+            fake = self.generate_batch(ops.shape(real)[0], condition)
         return self._minimize(
-            lambda: self.discriminator_loss(real, fake),
+            lambda: self.discriminator_loss(real, fake, condition),
             self.discriminator.trainable_variables,
             self.d_optimizer,
         )
 
-    def _generator_step(self, batch_size):
+    def _generator_step(self, batch_size, condition=None):
         """One generator update through the discriminator; returns `(loss, aux)`."""
         return self._minimize(
-            lambda: self.generator_loss(
-                self.generator(self.sample_latents(batch_size), training=True)
-            ),
+            lambda: self.generator_loss(self.generate_batch(batch_size, condition), condition),
             self.generator.trainable_variables,
             self.g_optimizer,
         )
 
-    def _adversarial_step(self, data):
+    def _split_batch(self, data):
+        """`(samples, condition)` from what `fit` yields; unconditional models ignore labels."""
         real = data[0] if isinstance(data, (tuple, list)) else data
+        return real, None
+
+    def _adversarial_step(self, data):
+        real, condition = self._split_batch(data)
         aux = {}
         for _ in range(self.d_steps):
-            d_loss, d_aux = self._discriminator_step(real)
+            d_loss, d_aux = self._discriminator_step(real, condition)
             self.d_loss_tracker.update_state(d_loss)
             aux.update(d_aux)
-        g_loss, g_aux = self._generator_step(ops.shape(real)[0])
+        g_loss, g_aux = self._generator_step(ops.shape(real)[0], condition)
         self.g_loss_tracker.update_state(g_loss)
         aux.update(g_aux)
         for name, value in aux.items():
@@ -230,11 +241,16 @@ class AdversarialModel(AdversarialTrainer, keras.Model):
             z = np.random.default_rng(seed).standard_normal((int(num_samples), self.latent_dim))
         elif num_samples is not None and int(num_samples) != len(z):
             raise ValueError(f"num_samples={num_samples} but z has {len(z)} rows; pass one of them.")
-        z = checks.check_latents(z, self.latent_dim)
-        parts = [
-            ops.convert_to_numpy(self.generator(z[i : i + batch_size], training=False))
-            for i in range(0, len(z), batch_size)
-        ]
+        return self._predict_in_batches(checks.check_latents(z, self.latent_dim), batch_size)
+
+    def _predict_in_batches(self, inputs, batch_size):
+        """Runs the generator in inference mode on `inputs` (an array or a list of arrays)."""
+        arrays = inputs if isinstance(inputs, list) else [inputs]
+        parts = []
+        for i in range(0, len(arrays[0]), batch_size):
+            chunk = [a[i : i + batch_size] for a in arrays]
+            out = self.generator(chunk if isinstance(inputs, list) else chunk[0], training=False)
+            parts.append(ops.convert_to_numpy(out))
         return np.concatenate(parts).astype("float32")
 
     # --- config ------------------------------------------------------------------

@@ -47,17 +47,17 @@ class GAN(AdversarialModel):
         self.loss_name = loss or "non_saturating"
         self._g_loss_fn = losses.get_generator_loss(self.loss_name)
 
-    def discriminator_loss(self, real, fake):
-        real_logits = self.discriminator(real, training=True)
-        fake_logits = self.discriminator(fake, training=True)
+    def discriminator_loss(self, real, fake, condition=None):
+        real_logits = self.discriminate(real, condition)
+        fake_logits = self.discriminate(fake, condition)
         loss = losses.discriminator_loss(real_logits, fake_logits)
         return loss, {
             "d_real": ops.mean(ops.sigmoid(real_logits)),
             "d_fake": ops.mean(ops.sigmoid(fake_logits)),
         }
 
-    def generator_loss(self, fake):
-        return self._g_loss_fn(self.discriminator(fake, training=True)), {}
+    def generator_loss(self, fake, condition=None):
+        return self._g_loss_fn(self.discriminate(fake, condition)), {}
 
     def get_config(self):
         return {**super().get_config(), "hidden_units": self.hidden_units, "dropout": self.dropout}

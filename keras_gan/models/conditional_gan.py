@@ -1,0 +1,126 @@
+"""Conditional GAN (Mirza & Osindero 2014, arXiv:1411.1784)."""
+
+import keras
+import numpy as np
+
+from keras_gan import checks, networks
+from keras_gan.models.gan import GAN
+
+
+@keras.saving.register_keras_serializable(package="keras_gan")
+class ConditionalGAN(GAN):
+    """GAN whose generator G(z, y) and discriminator D(x, y) both see the class label.
+
+    The default networks join a one-hot label to z in G and to the input in D
+    (as constant feature maps for images): DCGAN-style networks for image shapes,
+    MLPs for vectors. Train with `fit(x, y)` (integer labels), or a dataset of
+    `(samples, labels)`. Same losses and metrics as `GAN`.
+
+    Args:
+        data_shape: shape of one sample.
+        num_classes: number of labels, 0..num_classes-1.
+        latent_dim: size of z.
+        filters: width of the default convolutional networks (images).
+        hidden_units, dropout: of the default MLPs (vectors).
+        generator: optional Keras model `[z, label] -> samples`.
+        discriminator: optional Keras model `[samples, label] -> (batch, 1)` logits.
+        d_steps, seed: see `AdversarialModel`.
+    """
+
+    def __init__(self, data_shape, num_classes, latent_dim=100, filters=64, **kwargs):
+        if int(num_classes) < 2:
+            raise ValueError(f"num_classes must be at least 2, got {num_classes}.")
+        self.num_classes = int(num_classes)
+        self.filters = int(filters)
+        super().__init__(data_shape, latent_dim, **kwargs)
+
+    def build_generator(self):
+        if self.is_image:
+            return networks.dcgan_generator(
+                self.latent_dim, self.data_shape, self.filters, num_classes=self.num_classes
+            )
+        return networks.mlp_generator(
+            self.latent_dim, self.data_shape, self.hidden_units, num_classes=self.num_classes
+        )
+
+    def build_discriminator(self):
+        if self.is_image:
+            return networks.dcgan_discriminator(self.data_shape, self.filters, num_classes=self.num_classes)
+        return networks.mlp_discriminator(
+            self.data_shape, self.hidden_units, self.dropout, num_classes=self.num_classes
+        )
+
+    def _check_networks(self):
+        for net, role in ((self.generator, "generator"), (self.discriminator, "discriminator")):
+            if len(net.inputs) != 2:
+                raise ValueError(
+                    f"A ConditionalGAN {role} takes two inputs, [{'z' if role == 'generator' else 'x'}, "
+                    f"label]; this one takes {len(net.inputs)}. Build it with keras.Input for both."
+                )
+        super()._check_networks()
+
+    def _split_batch(self, data):
+        return data[0], data[1]
+
+    def discriminate(self, samples, condition=None):
+        return self.discriminator([samples, condition], training=True)
+
+    def generate_batch(self, batch_size, condition=None):
+        return self.generator([self.sample_latents(batch_size), condition], training=True)
+
+    def fit(self, x=None, y=None, *args, **kwargs):
+        """`GAN.fit` with integer labels: `fit(x, y)` or a dataset of `(samples, labels)`."""
+        if hasattr(x, "shape") and hasattr(x, "dtype"):
+            if y is None:
+                raise ValueError(
+                    "ConditionalGAN.fit needs labels: fit(x, y) with integer labels in "
+                    f"[0, {self.num_classes}), one per sample."
+                )
+            self._check_labels(y, len(x))
+        else:
+            batch = checks.first_batch_with_labels(x)
+            if batch is not None:
+                if len(batch) < 2:
+                    raise ValueError(
+                        "ConditionalGAN needs batches of (samples, labels); the dataset yields "
+                        "samples only. Zip the labels in, e.g. Dataset.from_tensor_slices((x, y))."
+                    )
+                self._check_labels(batch[1], len(batch[0]))
+        return super().fit(x, y, *args, **kwargs)
+
+    def _check_labels(self, labels, count):
+        labels = checks.to_numpy(labels)
+        checks.check_labels(labels, self.num_classes, count)
+
+    def generate(self, num_samples=None, *, labels=None, seed=None, z=None, batch_size=256):
+        """Samples from the generator for given labels.
+
+        Args:
+            num_samples: how many samples (omit when `z` or a list of `labels` is given).
+            labels: an int (all samples of that class) or one int per sample; omitted,
+                labels are drawn uniformly (from `seed`).
+            seed: integer; the same seed gives the same latents and labels on every backend.
+            z: explicit latents `(n, latent_dim)`.
+            batch_size: samples per generator call.
+
+        Returns:
+            numpy float32 `(n, *data_shape)`.
+        """
+        rng = np.random.default_rng(seed)
+        if num_samples is None:
+            num_samples = len(z) if z is not None else (None if labels is None or np.ndim(labels) == 0 else len(labels))
+        if num_samples is None:
+            raise ValueError("Pass num_samples, a list of labels, or z.")
+        if labels is None:
+            labels = rng.integers(0, self.num_classes, int(num_samples))
+        elif np.ndim(labels) == 0:
+            labels = np.full(int(num_samples), labels)
+        labels = np.asarray(labels)
+        checks.check_labels(labels, self.num_classes, int(num_samples))
+        if z is None:
+            z = rng.standard_normal((int(num_samples), self.latent_dim))
+        z = checks.check_latents(z, self.latent_dim)
+        return self._predict_in_batches([z, labels.astype("int32")], batch_size)
+
+    def get_config(self):
+        return {**super().get_config(), "num_classes": self.num_classes, "filters": self.filters}

@@ -1,0 +1,86 @@
+"""WGAN-GP (Gulrajani et al. 2017, arXiv:1704.00028)."""
+
+import keras
+from keras import ops
+
+from keras_gan import losses, networks
+from keras_gan.models.adversarial_model import AdversarialModel
+
+
+@keras.saving.register_keras_serializable(package="keras_gan")
+class WGANGP(AdversarialModel):
+    """Wasserstein GAN with gradient penalty (Algorithm 1 of the paper).
+
+    The critic D has no sigmoid and no BatchNorm; it minimises
+    `mean(D(fake)) − mean(D(real)) + gp_weight · mean((‖∇D(x̂)‖ − 1)²)` on
+    interpolates `x̂ = α·real + (1 − α)·fake`, one `α ~ U[0, 1]` per sample; the
+    generator minimises `−mean(D(fake))`. Logs `d_loss`, `g_loss`, `gp` and
+    `w_distance = mean(D(real)) − mean(D(fake))`.
+
+    Args:
+        data_shape: shape of one sample: images (conv critic) or vectors (MLP critic).
+        latent_dim: size of z.
+        gp_weight: λ, the penalty's weight (paper: 10).
+        d_steps: critic steps per generator step (paper: 5).
+        filters: width of the default convolutional networks (images).
+        critic_normalization: `"layer"` (default) or `None` in the default conv critic.
+        hidden_units: widths of the default MLPs (vectors).
+        generator, discriminator, seed: see `AdversarialModel`.
+    """
+
+    aux_metrics = ("gp", "w_distance")
+
+    def __init__(self, data_shape, latent_dim=100, gp_weight=10.0, d_steps=5, filters=64,
+                 critic_normalization="layer", hidden_units=(256, 256), **kwargs):
+        self.gp_weight = float(gp_weight)
+        self.filters = int(filters)
+        self.critic_normalization = critic_normalization
+        self.hidden_units = tuple(hidden_units)
+        super().__init__(data_shape, latent_dim, d_steps=d_steps, **kwargs)
+
+    def build_generator(self):
+        if self.is_image:
+            return networks.dcgan_generator(self.latent_dim, self.data_shape, self.filters)
+        return networks.mlp_generator(self.latent_dim, self.data_shape, self.hidden_units)
+
+    def build_discriminator(self):
+        if self.is_image:
+            return networks.dcgan_discriminator(
+                self.data_shape, self.filters, normalization=self.critic_normalization
+            )
+        return networks.mlp_discriminator(self.data_shape, self.hidden_units)
+
+    def default_optimizers(self):
+        return (
+            keras.optimizers.Adam(1e-4, beta_1=0.0, beta_2=0.9, name="d_adam"),
+            keras.optimizers.Adam(1e-4, beta_1=0.0, beta_2=0.9, name="g_adam"),
+        )
+
+    def _set_loss(self, loss):
+        if loss not in (None, "wasserstein"):
+            raise ValueError(f"WGANGP trains with loss='wasserstein' only, got {loss!r}.")
+        self.loss_name = "wasserstein"
+
+    def gradient_penalty(self, real, fake, condition=None):
+        """`mean((‖∇D(x̂)‖₂ − 1)²)` on per-sample random interpolates of `real` and `fake`."""
+        shape = (ops.shape(real)[0],) + (1,) * (len(self.data_shape))
+        alpha = keras.random.uniform(shape, seed=self.seed_generator)
+        interpolates = alpha * real + (1.0 - alpha) * fake
+        grads = self._input_gradient(lambda x: self.discriminate(x, condition), interpolates)
+        return losses.gradient_penalty(grads)
+
+    def discriminator_loss(self, real, fake, condition=None):
+        critic_loss = losses.wasserstein_critic_loss(
+            self.discriminate(real, condition), self.discriminate(fake, condition)
+        )
+        gp = self.gradient_penalty(real, fake, condition)
+        return critic_loss + self.gp_weight * gp, {"gp": gp, "w_distance": -critic_loss}
+
+    def generator_loss(self, fake, condition=None):
+        return -ops.mean(self.discriminate(fake, condition)), {}
+
+    def get_config(self):
+        return {
+            **super().get_config(), "gp_weight": self.gp_weight, "filters": self.filters,
+            "critic_normalization": self.critic_normalization, "hidden_units": self.hidden_units,
+        }

@@ -93,8 +93,6 @@ def to_numpy(samples):
 def check_labels(labels, num_classes, count):
     """Raises `ValueError` unless `labels` are `count` integers in [0, num_classes)."""
     labels = np.asarray(labels)
-    if labels.ndim == 2 and labels.shape[1] == 1:
-        labels = labels[:, 0]
     if labels.ndim != 1 or len(labels) != count:
         raise ValueError(
             f"Expected one integer label per sample, shape ({count},), got shape {labels.shape}. "

@@ -23,3 +23,12 @@ def test_dcgan_example_writes_grids_plot_and_model(tmp_path):
         image = mpimg.imread(tmp_path / name)
         assert image.ndim == 3 and min(image.shape[:2]) > 100, name
     assert (tmp_path / "dcgan.keras").stat().st_size > 0
+
+
+def test_wgan_gp_example_writes_grids_plot_and_model(tmp_path):
+    _load("wgan_gp").main(
+        ["--epochs", "1", "--limit", "64", "--batch-size", "32", "--filters", "4", "--out", str(tmp_path)]
+    )
+    for name in ("samples.png", "losses.png", "epochs/epoch_001.png"):
+        assert mpimg.imread(tmp_path / name).ndim == 3, name
+    assert (tmp_path / "wgan_gp.keras").stat().st_size > 0

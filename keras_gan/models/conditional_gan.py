@@ -76,7 +76,10 @@ class ConditionalGAN(GAN):
                     "ConditionalGAN.fit needs labels: fit(x, y) with integer labels in "
                     f"[0, {self.num_classes}), one per sample."
                 )
-            self._check_labels(y, len(x))
+            y = checks.to_numpy(y)
+            if y.ndim == 2 and y.shape[1] == 1:  # (N, 1) labels, as CIFAR ships them
+                y = y[:, 0]
+            checks.check_labels(y, self.num_classes, len(x))
         else:
             batch = checks.first_batch_with_labels(x)
             if batch is not None:
@@ -85,12 +88,8 @@ class ConditionalGAN(GAN):
                         "ConditionalGAN needs batches of (samples, labels); the dataset yields "
                         "samples only. Zip the labels in, e.g. Dataset.from_tensor_slices((x, y))."
                     )
-                self._check_labels(batch[1], len(batch[0]))
+                checks.check_labels(checks.to_numpy(batch[1]), self.num_classes, len(batch[0]))
         return super().fit(x, y, *args, **kwargs)
-
-    def _check_labels(self, labels, count):
-        labels = checks.to_numpy(labels)
-        checks.check_labels(labels, self.num_classes, count)
 
     def generate(self, num_samples=None, *, labels=None, seed=None, z=None, batch_size=256):
         """Samples from the generator for given labels.

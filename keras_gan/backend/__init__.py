@@ -2,7 +2,8 @@
 
 Each backend module defines `AdversarialTrainer`, a mixin that gives a model:
 - `train_step`, the entry point Keras's `fit` calls on that backend;
-- `_minimize(loss_fn, variables, optimizer)`, one gradient step on `variables`;
+- `_minimize(loss_fn, variables, optimizer)`: `loss_fn()` returns `(loss, aux)`; one step of
+  `optimizer` on `variables` lowers `loss`; returns `(loss, aux)` as computed before the update;
 - `_input_gradient(fn, x)`, a differentiable input gradient (gradient penalties);
 - `_no_grad()`, a context in which no gradient graph is recorded;
 and `conv_transpose`, `keras.ops.conv_transpose` with gradients that are fast on that backend.

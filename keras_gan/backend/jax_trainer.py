@@ -35,18 +35,8 @@ class AdversarialTrainer:
         return logs, new_state
 
     def _minimize(self, loss_fn, variables, optimizer):
-        """Takes one optimizer step on `variables` to lower `loss_fn()`.
-
-        Must run inside the step's `StatelessScope`: reads and writes go there.
-
-        Args:
-            loss_fn: callable returning `(loss, aux)`.
-            variables: the Keras variables to update.
-            optimizer: the Keras optimizer that owns their slots.
-
-        Returns:
-            `(loss, aux)` as computed before the update.
-        """
+        """One optimizer step on `variables` lowering `loss_fn()`; see `keras_gan.backend`."""
+        # Inside the step's StatelessScope: reads and writes go there.
         trained = {id(v) for v in variables}
         others = [v for v in self.variables if id(v) not in trained]
 

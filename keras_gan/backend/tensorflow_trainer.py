@@ -13,16 +13,7 @@ class AdversarialTrainer:
         return self._adversarial_step(data)
 
     def _minimize(self, loss_fn, variables, optimizer):
-        """Takes one optimizer step on `variables` to lower `loss_fn()`.
-
-        Args:
-            loss_fn: callable returning `(loss, aux)`.
-            variables: the Keras variables to update.
-            optimizer: the Keras optimizer that owns their slots.
-
-        Returns:
-            `(loss, aux)` as computed before the update.
-        """
+        """One optimizer step on `variables` lowering `loss_fn()`; see `keras_gan.backend`."""
         with tf.GradientTape() as tape:
             loss, aux = loss_fn()
         grads = tape.gradient(loss, variables)

@@ -253,6 +253,26 @@ class AdversarialModel(AdversarialTrainer, keras.Model):
             parts.append(ops.convert_to_numpy(out))
         return np.concatenate(parts).astype("float32")
 
+    @classmethod
+    def from_preset(cls, preset, compile=True):
+        """Loads a zoo entry or local preset directory, e.g. `DCGAN.from_preset("dcgan_mnist")`.
+
+        Args:
+            preset: a `keras_gan.zoo` name or a directory with `config.json`,
+                `model.weights.h5` and `metadata.json`.
+            compile: compile with the default optimizers, ready to fine-tune.
+        """
+        from keras_gan import zoo
+
+        model = zoo.load(preset, compile=compile)
+        if not isinstance(model, cls):
+            kind = type(model).__name__
+            raise ValueError(
+                f"{preset!r} holds a {kind}, not a {cls.__name__}. Use keras_gan.{kind}.from_preset "
+                f"or keras_gan.zoo.load({preset!r})."
+            )
+        return model
+
     # --- config ------------------------------------------------------------------
 
     def get_config(self):

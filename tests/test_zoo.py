@@ -1,0 +1,119 @@
+"""The zoo: every entry loads, verified, and gives the stored images on every backend."""
+
+import json
+import os
+import shutil
+
+import numpy as np
+import pytest
+from matplotlib import image as mpimg
+
+import keras_gan
+from keras_gan import zoo
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REFERENCE = os.path.join(HERE, "data", "zoo_reference.npz")
+
+
+def test_manifest_lists_the_four_mnist_entries():
+    assert zoo.names() == ["cgan_mnist", "dcgan_mnist", "gan_mnist", "wgan_gp_mnist"]
+    lines = zoo.list()
+    assert len(lines) == 4 and all(line.split()[0] in zoo.names() for line in lines)
+    for name, record in zoo.manifest()["entries"].items():
+        assert set(record["files"]) == set(zoo.PRESET_FILES)
+        assert record["command"].endswith(f"python -m keras_gan.zoo.train {name}")
+        assert record["dataset"] == "mnist_5k" and record["trained_with"]["keras"]
+
+
+@pytest.mark.parametrize("name", ["gan_mnist", "dcgan_mnist", "cgan_mnist", "wgan_gp_mnist"])
+def test_every_entry_gives_the_stored_images_on_this_backend(name):
+    """Reference images were computed once (tests/data/make_zoo_reference.py) on the training backend."""
+    reference = np.load(REFERENCE)
+    model = zoo.load(name)
+    kwargs = {"labels": reference[f"{name}/labels"]} if isinstance(model, keras_gan.ConditionalGAN) else {}
+    images = model.generate(z=reference[f"{name}/z"], **kwargs)
+    assert images.shape == (16, 28, 28, 1) and images.std() > 0.1
+    np.testing.assert_allclose(images, reference[f"{name}/images"], atol=1e-4)
+    assert model.discriminator.count_params() > 0 and model.compiled  # ready to fine-tune
+
+
+def test_from_preset_and_class_mismatch():
+    model = keras_gan.DCGAN.from_preset("dcgan_mnist")
+    assert type(model) is keras_gan.DCGAN
+    with pytest.raises(ValueError, match="holds a DCGAN, not a WGANGP"):
+        keras_gan.WGANGP.from_preset("dcgan_mnist")
+
+
+def _copy_entry(tmp_path, name="dcgan_mnist"):
+    target = tmp_path / name
+    shutil.copytree(os.path.join(zoo.zoo_dir(), name), target)
+    return target
+
+
+def test_local_preset_directory_loads(tmp_path):
+    directory = _copy_entry(tmp_path)
+    model = zoo.load(str(directory))
+    np.testing.assert_array_equal(model.generate(4, seed=0), zoo.load("dcgan_mnist").generate(4, seed=0))
+    assert keras_gan.DCGAN.from_preset(str(directory)).latent_dim == 100
+
+
+@pytest.mark.parametrize("damage", ["flip", "truncate"])
+def test_tampered_or_truncated_weights_are_refused(tmp_path, damage, monkeypatch):
+    shutil.copy(os.path.join(zoo.zoo_dir(), "manifest.json"), tmp_path / "manifest.json")
+    directory = _copy_entry(tmp_path)
+    weights = directory / zoo.WEIGHTS_FILE
+    data = bytearray(weights.read_bytes())
+    if damage == "flip":
+        data[len(data) // 2] ^= 0xFF
+    else:
+        data = data[: len(data) // 2]
+    weights.write_bytes(bytes(data))
+    expected = zoo.manifest()["entries"]["dcgan_mnist"]["files"][zoo.WEIGHTS_FILE]["sha256"]
+    monkeypatch.setattr(zoo, "zoo_dir", lambda: str(tmp_path))
+    with pytest.raises(ValueError, match=rf"model\.weights\.h5 failed verification: expected sha256 {expected}"):
+        zoo.load("dcgan_mnist")
+    with pytest.raises(ValueError, match="failed verification"):  # a local directory is checked too
+        zoo.load(str(directory))
+
+
+def test_unknown_name_suggests_a_close_match():
+    with pytest.raises(ValueError, match=r'Did you mean "dcgan_mnist"\?.*cgan_mnist, dcgan_mnist'):
+        zoo.load("dcgan_mnst")
+
+
+def test_remote_entry_is_fetched_verified_and_cached(tmp_path, monkeypatch):
+    source = _copy_entry(tmp_path / "server")
+    record = dict(zoo.manifest()["entries"]["dcgan_mnist"])
+    del record["path"]
+    record["url"] = source.as_uri()
+    monkeypatch.setattr(zoo, "manifest", lambda: {"entries": {"remote_dcgan": record}})
+    cache = tmp_path / "cache"
+    model = zoo.load("remote_dcgan", cache_dir=str(cache))
+    assert model.generate(2, seed=0).shape == (2, 28, 28, 1)
+    assert (cache / "keras_gan" / "remote_dcgan" / zoo.WEIGHTS_FILE).exists()
+    # A changed remote file fails its hash and is not loaded.
+    weights = source / zoo.WEIGHTS_FILE
+    weights.write_bytes(weights.read_bytes()[:-10])
+    for cached in (cache / "keras_gan" / "remote_dcgan").iterdir():
+        cached.unlink()
+    with pytest.raises(ValueError, match="hash|verification"):
+        zoo.load("remote_dcgan", cache_dir=str(cache))
+
+
+def test_cli_lists_the_zoo_and_writes_a_png(tmp_path, capsys):
+    from keras_gan import cli
+
+    cli.main(["zoo"])
+    assert "dcgan_mnist" in capsys.readouterr().out
+    out = tmp_path / "grid.png"
+    cli.main(["sample", "dcgan_mnist", "-n", "16", "-o", str(out)])
+    image = mpimg.imread(out)
+    assert image.shape[0] == 4 * 28 and image.std() > 0.05
+    cli.main(["sample", "cgan_mnist", "-n", "20", "-o", str(tmp_path / "c.png")])
+    assert mpimg.imread(tmp_path / "c.png").shape[:2] == (10 * 28, 2 * 28)  # one row per class
+
+
+def test_preset_metadata_records_how_it_was_made():
+    meta = zoo.metadata("cgan_mnist")
+    assert meta["class"] == "ConditionalGAN" and meta["params"] > 0 and meta["train_seconds"] > 0
+    assert json.dumps(meta["trained_with"])

@@ -3,6 +3,7 @@
 import math
 
 import keras
+import numpy as np
 from keras import layers
 
 from keras_gan.layers import Conv2DTranspose
@@ -66,7 +67,7 @@ def mlp_generator(latent_dim, data_shape, hidden_units=(256, 256), num_classes=N
 
 
 def mlp_discriminator(data_shape, hidden_units=(256, 256), dropout=0.0, num_classes=None,
-                      name="discriminator"):
+                      seed=None, name="discriminator"):
     """MLP discriminator: flattened data → hidden LeakyReLU layers → one logit.
 
     Args:
@@ -74,6 +75,8 @@ def mlp_discriminator(data_shape, hidden_units=(256, 256), dropout=0.0, num_clas
         hidden_units: widths of the hidden layers.
         dropout: dropout rate after each hidden layer (the 2014 paper used dropout in D).
         num_classes: if set, the model also takes integer labels, joined to x as one-hot.
+        seed: dropout seed (default: drawn from numpy's global generator). Seeded dropout
+            keeps its state in a `SeedGenerator` on every backend, so runs resume exactly.
         name: model name.
 
     Returns:
@@ -85,9 +88,14 @@ def mlp_discriminator(data_shape, hidden_units=(256, 256), dropout=0.0, num_clas
         h = layers.Dense(units)(h)
         h = layers.LeakyReLU(_SLOPE)(h)
         if dropout:
-            h = layers.Dropout(dropout)(h)
+            h = layers.Dropout(dropout, seed=_layer_seed(seed))(h)
+            seed = None if seed is None else seed + 1
     logits = layers.Dense(1)(h)
     return keras.Model(inputs, logits, name=name)
+
+
+def _layer_seed(seed):
+    return int(np.random.randint(2**31 - 1)) if seed is None else int(seed)
 
 
 def dcgan_stages(data_shape):

@@ -273,6 +273,25 @@ class AdversarialModel(AdversarialTrainer, keras.Model):
             )
         return model
 
+    # --- state ---
+
+    def _seed_states(self):
+        return [v for v in self.variables if v.path.endswith("seed_generator_state")]
+
+    def save_own_variables(self, store):
+        # Keras does not save SeedGenerator states; a resumed run needs them to draw
+        # the same latents and dropout masks as an uninterrupted one.
+        super().save_own_variables(store)
+        for i, v in enumerate(self._seed_states()):
+            store[f"seed_state_{i}"] = ops.convert_to_numpy(v.value)
+
+    def load_own_variables(self, store):
+        seeds = {k: np.asarray(store[k]) for k in store.keys() if k.startswith("seed_state_")}
+        for i, v in enumerate(self._seed_states()):
+            if f"seed_state_{i}" in seeds:
+                v.assign(seeds[f"seed_state_{i}"])
+        super().load_own_variables({k: store[k] for k in store.keys() if k not in seeds})
+
     # --- config ------------------------------------------------------------------
 
     def get_config(self):

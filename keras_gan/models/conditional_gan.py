@@ -47,7 +47,8 @@ class ConditionalGAN(GAN):
         if self.is_image:
             return networks.dcgan_discriminator(self.data_shape, self.filters, num_classes=self.num_classes)
         return networks.mlp_discriminator(
-            self.data_shape, self.hidden_units, self.dropout, num_classes=self.num_classes
+            self.data_shape, self.hidden_units, self.dropout, num_classes=self.num_classes,
+            seed=None if self.seed is None else self.seed + 1,
         )
 
     def _check_networks(self):

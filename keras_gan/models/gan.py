@@ -35,7 +35,10 @@ class GAN(AdversarialModel):
         return networks.mlp_generator(self.latent_dim, self.data_shape, self.hidden_units)
 
     def build_discriminator(self):
-        return networks.mlp_discriminator(self.data_shape, self.hidden_units, self.dropout)
+        return networks.mlp_discriminator(
+            self.data_shape, self.hidden_units, self.dropout,
+            seed=None if self.seed is None else self.seed + 1,  # streams apart from the latents
+        )
 
     def default_optimizers(self):
         return (

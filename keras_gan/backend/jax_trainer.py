@@ -43,18 +43,22 @@ class AdversarialTrainer:
         def compute(values):
             mapping = [(v, v.value) for v in others] + list(zip(variables, values))
             with keras.StatelessScope(state_mapping=mapping) as inner:
+                before = [inner.get_current_value(v) for v in others]
                 loss, aux = loss_fn()
-            # Non-trainable updates (BatchNorm statistics, seed states) made
-            # during the forward pass leave the differentiated function as aux.
-            updates = [inner.get_current_value(v) for v in others]
+            # Only what the forward pass assigned (BatchNorm statistics, seed
+            # states) leaves the differentiated function, as aux.
+            updates = {
+                i: inner.get_current_value(v)
+                for i, v in enumerate(others)
+                if inner.get_current_value(v) is not before[i]
+            }
             return loss, (aux, updates)
 
         (loss, (aux, updates)), grads = jax.value_and_grad(compute, has_aux=True)(
             [v.value for v in variables]
         )
-        for v, value in zip(others, updates):
-            if value is not None:
-                v.assign(value)
+        for i, value in updates.items():
+            others[i].assign(value)
         optimizer.apply(grads, variables)
         return loss, aux
 

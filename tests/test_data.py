@@ -1,0 +1,39 @@
+"""Offline datasets: shapes, ranges, labels and the documented mixture specifications."""
+
+import numpy as np
+
+import keras_gan
+from keras_gan import data
+
+
+def test_mnist_5k_is_real_mnist_in_the_generator_range():
+    x, y = data.load("mnist_5k")
+    assert x.shape == (5000, 28, 28, 1) and x.dtype == np.float32
+    assert x.min() == -1.0 and x.max() == 1.0
+    assert np.bincount(y).tolist() == [500] * 10
+    assert (x > 0).mean() < 0.25  # mostly background: strokes on black, not noise
+
+
+def test_digits_from_scikit_learn():
+    x, y = data.load("digits")
+    assert x.shape == (1797, 8, 8, 1) and x.dtype == np.float32
+    assert x.min() == -1.0 and x.max() == 1.0 and set(y) == set(range(10))
+
+
+def test_mixtures_follow_the_pacgan_specification():
+    x, y = data.load("ring8", num_samples=8000, seed=1)
+    centers = data.ring8_centers()
+    np.testing.assert_allclose(np.linalg.norm(centers, axis=1), 1.0)
+    assert 0.0095 < (x - centers[y]).std() < 0.0105 and len(set(y)) == 8
+    x, y = data.load("grid25", num_samples=8000)
+    assert data.grid25_centers().shape == (25, 2) and len(set(y)) == 25
+    assert 0.0475 < (x - data.grid25_centers()[y]).std() < 0.0525
+
+
+def test_a_gan_trains_on_each_offline_dataset():
+    for name, shape in (("digits", (8, 8, 1)), ("ring8", (2,))):
+        x, _ = data.load(name)
+        model = keras_gan.GAN(shape, latent_dim=4, hidden_units=(8,))
+        model.compile()
+        model.fit(x[:64], batch_size=32, epochs=1, verbose=0)
+        assert int(model.g_optimizer.iterations) == 2

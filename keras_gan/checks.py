@@ -5,14 +5,6 @@ import numpy as np
 
 
 def first_batch(data):
-    """The samples of `data`'s first batch; see `first_batch_with_labels`."""
-    batch = first_batch_with_labels(data)
-    if batch is None:
-        return None
-    return batch[0]
-
-
-def first_batch_with_labels(data):
     """Returns the first batch of `data` without consuming the user's iterator.
 
     Args:

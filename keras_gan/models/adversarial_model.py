@@ -212,11 +212,16 @@ class AdversarialModel(AdversarialTrainer, keras.Model):
             raise ValueError("fit() needs training data: model.fit(x, batch_size=..., epochs=...).")
         batch = checks.first_batch(x)
         if batch is not None:
-            checks.check_samples(batch, self.data_shape, image=self.is_image)
+            checks.check_samples(batch[0], self.data_shape, image=self.is_image)
+        y = self._check_labels(x, y, batch)
         callbacks = list(callbacks or [])
         if not any(isinstance(c, FiniteLossGuard) for c in callbacks):
             callbacks.append(FiniteLossGuard())
         return super().fit(x, y, *args, callbacks=callbacks, **kwargs)
+
+    def _check_labels(self, x, y, batch):
+        """Validates labels before training and returns `y`; unconditional models ignore them."""
+        return y
 
     # --- sampling ----------------------------------------------------------------
 

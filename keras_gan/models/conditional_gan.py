@@ -13,8 +13,8 @@ class ConditionalGAN(GAN):
 
     The default networks join a one-hot label to z in G and to the input in D
     (as constant feature maps for images): DCGAN-style networks for image shapes,
-    MLPs for vectors. Train with `fit(x, y)` (integer labels), or a dataset of
-    `(samples, labels)`. Same losses and metrics as `GAN`.
+    MLPs for vectors. Train with `fit(x, y)` (integer labels, `(N,)` or `(N, 1)`),
+    or a dataset of `(samples, labels)`. Same losses and metrics as `GAN`.
 
     Args:
         data_shape: shape of one sample.
@@ -69,8 +69,8 @@ class ConditionalGAN(GAN):
     def generate_batch(self, batch_size, condition=None):
         return self.generator([self.sample_latents(batch_size), condition], training=True)
 
-    def fit(self, x=None, y=None, *args, **kwargs):
-        """`GAN.fit` with integer labels: `fit(x, y)` or a dataset of `(samples, labels)`."""
+    def _check_labels(self, x, y, batch):
+        """Integer labels for `fit(x, y)`, or the second element of a dataset's batches."""
         if hasattr(x, "shape") and hasattr(x, "dtype"):
             if y is None:
                 raise ValueError(
@@ -81,16 +81,14 @@ class ConditionalGAN(GAN):
             if y.ndim == 2 and y.shape[1] == 1:  # (N, 1) labels, as CIFAR ships them
                 y = y[:, 0]
             checks.check_labels(y, self.num_classes, len(x))
-        else:
-            batch = checks.first_batch_with_labels(x)
-            if batch is not None:
-                if len(batch) < 2:
-                    raise ValueError(
-                        "ConditionalGAN needs batches of (samples, labels); the dataset yields "
-                        "samples only. Zip the labels in, e.g. Dataset.from_tensor_slices((x, y))."
-                    )
-                checks.check_labels(checks.to_numpy(batch[1]), self.num_classes, len(batch[0]))
-        return super().fit(x, y, *args, **kwargs)
+        elif batch is not None:
+            if len(batch) < 2:
+                raise ValueError(
+                    "ConditionalGAN needs batches of (samples, labels); the dataset yields "
+                    "samples only. Zip the labels in, e.g. Dataset.from_tensor_slices((x, y))."
+                )
+            checks.check_labels(checks.to_numpy(batch[1]), self.num_classes, len(batch[0]))
+        return y
 
     def generate(self, num_samples=None, *, labels=None, seed=None, z=None, batch_size=256):
         """Samples from the generator for given labels.

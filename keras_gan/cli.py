@@ -1,4 +1,4 @@
-"""Command line: `keras-gan zoo`, `keras-gan sample NAME -n 64 -o grid.png` (also `python -m keras_gan`)."""
+"""Command line: `keras-gan zoo`, `keras-gan sample NAME`, `keras-gan evaluate NAME` (also `python -m keras_gan`)."""
 
 import argparse
 import sys
@@ -30,6 +30,20 @@ def _sample(args):
     print(f"Wrote {len(images)} samples from {args.name} to {args.output}")
 
 
+def _evaluate(args):
+    import keras_gan
+    from keras_gan import metrics
+
+    _, (x_test, y_test) = metrics.mnist_split()
+    reports = {}
+    for name in args.names:
+        model = keras_gan.zoo.load(name, compile=False)
+        print(f"Sampling {args.num_samples} images from {name}:")
+        reports[name] = metrics.evaluate(model, x_test, y_test, num_samples=args.num_samples, seed=args.seed)
+    print(f"\nAgainst the {len(x_test)} held-out mnist_5k digits, features of the zoo's mnist_classifier:")
+    print(metrics.format_report(reports))
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="keras-gan", description="keras-gan: GANs for Keras 3.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -41,6 +55,13 @@ def main(argv=None):
     sample.add_argument("--seed", type=int, default=0)
     sample.add_argument("--labels", help="conditional models: one label, or comma-separated labels")
     sample.set_defaults(run=_sample)
+    evaluate = commands.add_parser(
+        "evaluate", help="figures (Fréchet distance, KID, IS, precision/recall) of zoo entries on held-out MNIST")
+    evaluate.add_argument("names", nargs="+", help="zoo entries or local preset directories trained on MNIST")
+    evaluate.add_argument("-n", "--num-samples", type=int, default=1000,
+                          help="generated samples (the zoo table uses 1,000, the held-out set's size)")
+    evaluate.add_argument("--seed", type=int, default=0)
+    evaluate.set_defaults(run=_evaluate)
     args = parser.parse_args(argv)
     args.run(args)
     return 0

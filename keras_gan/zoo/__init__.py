@@ -120,7 +120,7 @@ def load(name, compile=True, cache_dir=None):
         cache_dir: where remote entries are cached (default: the Keras cache dir).
 
     Returns:
-        The model (generator and discriminator), e.g. a `keras_gan.DCGAN`.
+        The model, e.g. a `keras_gan.DCGAN` (or the `mnist_classifier` Keras model).
     """
     directory = _resolve(name, cache_dir)
     with open(os.path.join(directory, CONFIG_FILE)) as f:
@@ -137,11 +137,17 @@ def metadata(name):
         return json.load(f)
 
 
+def _params(model):
+    if hasattr(model, "generator"):  # the two networks; the model's own variables are seed states
+        return int(model.generator.count_params() + model.discriminator.count_params())
+    return int(model.count_params())
+
+
 def save_preset(model, directory, **metadata_fields):
     """Writes `model` as a preset directory and returns its file records (sha256, size).
 
     Args:
-        model: a keras-gan model.
+        model: a keras-gan model (or the metrics' classifier).
         directory: output folder (created).
         **metadata_fields: written into `metadata.json` (dataset, command, figures, ...).
 
@@ -165,7 +171,7 @@ def save_preset(model, directory, **metadata_fields):
     meta = {
         "class": type(model).__name__,
         "keras_gan_version": keras_gan.__version__,
-        "params": int(clean.generator.count_params() + clean.discriminator.count_params()),
+        "params": _params(clean),
         **metadata_fields,
         "files": files,
     }

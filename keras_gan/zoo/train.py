@@ -1,7 +1,8 @@
-"""Retrain a zoo entry from scratch and write its preset directory and manifest record.
+"""Retrain a zoo entry from scratch and write its preset directory, figures and manifest record.
 
     python -m keras_gan.zoo.train dcgan_mnist                 # into the zoo (updates manifest.json)
     python -m keras_gan.zoo.train dcgan_mnist --out my_run/   # a local preset: keras_gan.zoo.load("my_run/")
+    python -m keras_gan.zoo.train --figures dcgan_mnist       # only recompute an entry's figures
 """
 
 import argparse
@@ -14,6 +15,11 @@ import time
 
 # Each entry: model class and arguments, compile arguments, fit arguments. Trained on mnist_5k.
 RECIPES = {
+    "mnist_classifier": {
+        "class": "Sequential", "model": {}, "fit": {"epochs": 30, "batch_size": 64}, "classifier": True,
+        "description": "CNN digit classifier (4,000 train digits of mnist_5k): the offline feature network "
+                       "for Fréchet distance, KID, IS and precision/recall.",
+    },
     "gan_mnist": {
         "class": "GAN", "model": {"data_shape": [28, 28, 1], "latent_dim": 100, "hidden_units": [512, 512],
                                   "dropout": 0.3, "seed": 0},
@@ -28,7 +34,7 @@ RECIPES = {
     "cgan_mnist": {
         "class": "ConditionalGAN", "model": {"data_shape": [28, 28, 1], "num_classes": 10, "latent_dim": 100,
                                              "filters": 64, "seed": 0},
-        "fit": {"epochs": 25, "batch_size": 64}, "labels": True,
+        "fit": {"epochs": 50, "batch_size": 64}, "labels": True,
         "description": "Mirza & Osindero 2014 conditional DCGAN-style GAN on 5,000 labelled MNIST digits.",
     },
     "wgan_gp_mnist": {
@@ -54,14 +60,20 @@ def train(name, out=None, epochs=None):
     from keras_gan import zoo
 
     recipe = RECIPES[name]
-    keras.utils.set_random_seed(0)
-    x, y = keras_gan.data.load("mnist_5k")
-    model = getattr(keras_gan, recipe["class"])(**recipe["model"])
-    model.compile()
     fit_args = {**recipe["fit"], **({"epochs": epochs} if epochs else {})}
     start = time.perf_counter()
-    history = model.fit(x, y if recipe.get("labels") else None, **fit_args)
+    if recipe.get("classifier"):
+        model, history, accuracy = keras_gan.metrics.train_mnist_classifier(**fit_args)
+        figures = {"test_accuracy": round(accuracy, 4), "num_test": 1000, "num_train": 4000}
+    else:
+        keras.utils.set_random_seed(0)
+        x, y = keras_gan.data.load("mnist_5k")
+        model = getattr(keras_gan, recipe["class"])(**recipe["model"])
+        model.compile()
+        history = model.fit(x, y if recipe.get("labels") else None, **fit_args)
     seconds = time.perf_counter() - start
+    if not recipe.get("classifier"):
+        figures = entry_figures(model)
     in_zoo = out is None
     directory = out or os.path.join(zoo.zoo_dir(), name)
     command = f"KERAS_BACKEND={keras.backend.backend()} python -m keras_gan.zoo.train {name}"
@@ -73,36 +85,123 @@ def train(name, out=None, epochs=None):
     files, meta = zoo.save_preset(
         model, directory, description=recipe["description"], dataset="mnist_5k", command=command,
         trained_with=versions, date=datetime.date.today().isoformat(), train_seconds=round(seconds),
-        fit=fit_args, final_logs=final, figures={},
+        fit=fit_args, final_logs=final, figures=figures,
     )
     record = {
         "class": recipe["class"], "config": recipe["model"], "path": name, "files": files,
         **{k: meta[k] for k in ("description", "dataset", "command", "trained_with", "date",
                                 "train_seconds", "params", "final_logs", "figures")},
     }
+    record["figures"] = summary(figures)
     if in_zoo:
-        path = os.path.join(zoo.zoo_dir(), "manifest.json")
-        data = zoo.manifest() if os.path.exists(path) else {"entries": {}}
-        data["entries"][name] = record
-        with open(path, "w") as f:
-            json.dump(data, f, indent=1, sort_keys=True)
+        _write_manifest(name, record)
     if recipe.get("labels"):  # one row per class
         import numpy as np
 
         images = model.generate(100, labels=np.repeat(np.arange(10), 10), seed=0)
         keras_gan.save_image_grid(images, os.path.join(directory, "samples.png"), columns=10)
-    else:
+    elif not recipe.get("classifier"):
         keras_gan.save_image_grid(model.generate(64, seed=0), os.path.join(directory, "samples.png"))
     return directory, record
 
 
+# Every figure: 1,000 samples against the 1,000 held-out digits of `mnist_split` (the classifier never saw them).
+NUM_SAMPLES = 1000
+KID_SUBSET = 500  # 100 subsets of 500 from each 1,000: a spread to report
+SUMMARY_KEYS = ("frechet_distance", "kid", "inception_score", "precision", "recall", "label_accuracy",
+                "num_fake", "num_real", "test_accuracy")
+
+
+def _rounded(report):
+    return {k: (round(v, 5) if isinstance(v, float) else [round(x, 4) for x in v] if isinstance(v, list) else v)
+            for k, v in report.items()}
+
+
+def entry_figures(model):
+    """A GAN's figures against the held-out digits (`keras_gan.metrics.evaluate`, 1,000 vs 1,000)."""
+    from keras_gan import metrics
+
+    _, (x_test, y_test) = metrics.mnist_split()
+    return _rounded(metrics.evaluate(model, x_test, y_test, num_samples=NUM_SAMPLES, kid_subset_size=KID_SUBSET))
+
+
+def baseline_figures():
+    """Real data scored like a GAN: 1,000 train digits (100 per class) against the 1,000 held-out ones."""
+    import numpy as np
+
+    from keras_gan import metrics
+
+    (x_train, y_train), (x_test, y_test) = metrics.mnist_split()
+    rng = np.random.default_rng(0)
+    pick = rng.permutation(np.concatenate([rng.choice(np.flatnonzero(y_train == c), NUM_SAMPLES // 10,
+                                                      replace=False) for c in range(10)]))
+    return _rounded(metrics.compare(x_test, x_train[pick], real_labels=y_test, fake_labels=y_train[pick],
+                                    kid_subset_size=KID_SUBSET))
+
+
+def summary(figures):
+    """The manifest's short form of an entry's figures."""
+    return {k: figures[k] for k in SUMMARY_KEYS if k in figures}
+
+
+def _write_manifest(name, record=None, baseline=None):
+    from keras_gan import zoo
+
+    path = os.path.join(zoo.zoo_dir(), "manifest.json")
+    data = zoo.manifest() if os.path.exists(path) else {"entries": {}}
+    if record is not None:
+        data["entries"][name] = record
+    if baseline is not None:
+        data.setdefault("baselines", {})[name] = baseline
+    with open(path, "w") as f:
+        json.dump(data, f, indent=1, sort_keys=True)
+
+
+def refresh_figures(name):
+    """Recomputes a zoo entry's figures in place (metadata.json, its checksum, the manifest); returns them."""
+    from keras_gan import zoo
+
+    record = zoo.manifest()["entries"][name]
+    figures = entry_figures(zoo.load(name, compile=False))
+    directory = os.path.join(zoo.zoo_dir(), record["path"])
+    meta_path = os.path.join(directory, zoo.METADATA_FILE)
+    with open(meta_path) as f:
+        meta = json.load(f)
+    meta["figures"] = figures
+    with open(meta_path, "w") as f:
+        json.dump(meta, f, indent=1)
+    record["files"][zoo.METADATA_FILE] = {"sha256": zoo.sha256_of(meta_path), "size": os.path.getsize(meta_path)}
+    record["figures"] = summary(figures)
+    _write_manifest(name, record)
+    return figures
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description="Retrain a keras-gan zoo entry from scratch.")
-    parser.add_argument("name", choices=sorted(RECIPES))
+    parser.add_argument("name", nargs="+", choices=sorted(RECIPES))
     parser.add_argument("--out", help="write a local preset directory here instead of into the zoo")
     parser.add_argument("--epochs", type=int, help="override the recipe's epochs")
+    parser.add_argument("--figures", action="store_true",
+                        help="only recompute the entries' figures (and the real-data baseline)")
     args = parser.parse_args(argv)
-    directory, record = train(args.name, args.out, args.epochs)
+    if args.figures:
+        from keras_gan.metrics import format_report
+
+        reports = {"real data (train vs held-out)": baseline_figures()}
+        _write_manifest("mnist_5k", baseline=summary(reports["real data (train vs held-out)"]))
+        for name in args.name:
+            reports[name] = refresh_figures(name)
+        print(format_report(reports))
+        return 0
+    if len(args.name) > 1 and args.out:
+        parser.error("--out takes one entry")
+    for name in args.name:
+        _train_and_report(name, args.out, args.epochs)
+    return 0
+
+
+def _train_and_report(name, out, epochs):
+    directory, record = train(name, out, epochs)
     print(f"Wrote {directory} in {record['train_seconds']} s of training; files: "
           + ", ".join(f"{f} {m['size']:,} B" for f, m in record["files"].items()))
 

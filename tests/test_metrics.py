@@ -140,15 +140,38 @@ def test_evaluation_callback_puts_figures_in_history(split, classifier):
 def test_inception_path_runs_offline_with_random_weights():
     """Shapes and pipeline only: weights=None, the figures mean nothing (no network here).
 
-    Every call has the same shape (5 images to 299×299×3), so each backend builds its kernels once.
+    Every call has the same shape (2 images to 299×299×3), so each backend builds its kernels once.
     """
-    network = metrics.InceptionFeatures(weights=None, batch_size=5)
+    network = metrics.InceptionFeatures(weights=None, batch_size=2)
     rng = np.random.default_rng(0)
-    features, probabilities = network(rng.uniform(-1, 1, (5, 28, 28, 1)).astype("float32"))
-    assert features.shape == (5, 2048) and probabilities.shape == (5, 1000)
+    features, probabilities = network(rng.uniform(-1, 1, (2, 28, 28, 1)).astype("float32"))
+    assert features.shape == (2, 2048) and probabilities.shape == (2, 1000)
     assert np.allclose(probabilities.sum(1), 1.0, atol=1e-4)
-    report = metrics.compare(rng.uniform(-1, 1, (5, 28, 28, 1)), rng.uniform(-1, 1, (5, 28, 28, 1)),
-                             features=network, kid_subset_size=5, splits=1)
+    report = metrics.compare(rng.uniform(-1, 1, (2, 28, 28, 1)), rng.uniform(-1, 1, (2, 28, 28, 1)),
+                             features=network, k=1, kid_subset_size=2, splits=1)
     assert report["feature_network"] == "inception_v3" and np.isfinite(report["frechet_distance"])
     with pytest.raises(ValueError, match="1 or 3"):
         network(np.zeros((2, 28, 28, 2), "float32"))
+
+
+def test_cli_evaluate_prints_the_table(capsys):
+    from keras_gan import cli
+
+    cli.main(["evaluate", "gan_mnist", "-n", "200"])
+    out = capsys.readouterr().out
+    assert "| gan_mnist |" in out and "held-out" in out and "| 200 | 1000 |" in out
+
+
+def test_zoo_records_figures_for_every_entry_and_the_real_baseline():
+    manifest = keras_gan.zoo.manifest()
+    baseline = manifest["baselines"]["mnist_5k"]
+    assert baseline["num_fake"] == baseline["num_real"] == 1000 and baseline["frechet_distance"] < 10
+    for name, record in manifest["entries"].items():
+        figures = record["figures"]
+        if record["class"] == "Sequential":
+            assert figures["test_accuracy"] >= 0.97
+            continue
+        assert figures["num_fake"] == figures["num_real"] == 1000, name
+        assert figures["frechet_distance"] > baseline["frechet_distance"], name  # no GAN beats real data
+        assert keras_gan.zoo.metadata(name)["figures"]["frechet_distance"] == figures["frechet_distance"]
+    assert manifest["entries"]["cgan_mnist"]["figures"]["label_accuracy"] >= 0.9

@@ -15,10 +15,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REFERENCE = os.path.join(HERE, "data", "zoo_reference.npz")
 
 
-def test_manifest_lists_the_four_mnist_entries():
-    assert zoo.names() == ["cgan_mnist", "dcgan_mnist", "gan_mnist", "wgan_gp_mnist"]
+def test_manifest_lists_the_mnist_entries():
+    assert zoo.names() == ["cgan_mnist", "dcgan_mnist", "gan_mnist", "mnist_classifier", "wgan_gp_mnist"]
     lines = zoo.list()
-    assert len(lines) == 4 and all(line.split()[0] in zoo.names() for line in lines)
+    assert len(lines) == 5 and all(line.split()[0] in zoo.names() for line in lines)
     for name, record in zoo.manifest()["entries"].items():
         assert set(record["files"]) == set(zoo.PRESET_FILES)
         assert record["command"].endswith(f"python -m keras_gan.zoo.train {name}")

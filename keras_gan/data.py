@@ -99,7 +99,8 @@ def load(name, *, limit=None, **kwargs):
             std 0.05; labels = component). A folder: see `from_directory`. Any other
             name: a TensorFlow Datasets image dataset (`"mnist"`, `"fashion_mnist"`,
             `"cifar10"`, `"celeb_a"`, ...), see `from_tfds`.
-        limit: keep only the first `limit` samples.
+        limit: keep only `limit` samples: for offline names a fixed random subset
+            (`mnist_5k` is sorted by class), otherwise the first ones.
         **kwargs: for the mixtures, `num_samples` (default 25,000) and `seed`; for
             folders and TensorFlow Datasets, the arguments of `from_directory` / `from_tfds`.
 
@@ -109,7 +110,11 @@ def load(name, *, limit=None, **kwargs):
     """
     if name in DATASETS:
         x, y = DATASETS[name](**kwargs)
-        return (x, y) if limit is None else (x[:limit], y[:limit])
+        if limit is None:
+            return x, y
+        # mnist_5k and digits come sorted by class: a fixed random subset keeps every class.
+        keep = np.sort(np.random.default_rng(0).permutation(len(x))[:limit])
+        return x[keep], y[keep]
     if os.path.isdir(os.path.expanduser(name)):
         return from_directory(name, limit=limit, **kwargs)
     return from_tfds(name, limit=limit, **kwargs)

@@ -37,3 +37,10 @@ def test_a_gan_trains_on_each_offline_dataset():
         model.compile()
         model.fit(x[:64], batch_size=32, epochs=1, verbose=0)
         assert int(model.g_optimizer.iterations) == 2
+
+
+def test_limit_keeps_a_subset_with_every_class():
+    x, y = data.load("mnist_5k", limit=100)
+    full, _ = data.load("mnist_5k")
+    assert x.shape == (100, 28, 28, 1) and len(set(y)) == 10
+    assert all((full == image).all(axis=(1, 2, 3)).any() for image in x[:5])

@@ -224,9 +224,10 @@ def from_tfds(name, *, split="train", data_dir=None, download=False, image_size=
     tfds = _import_tfds()
     import tensorflow as tf
 
+    data_dir = os.path.expanduser(data_dir) if data_dir else None
     try:
         builder = tfds.builder(name, data_dir=data_dir)
-    except tfds.core.registered.DatasetNotFoundError:
+    except (tfds.core.registered.DatasetNotFoundError, ValueError):  # ValueError: not a name's syntax
         raise ValueError(
             f"Unknown dataset {name!r}: not an offline dataset {OFFLINE}, not an existing folder, "
             f"and not a TensorFlow Datasets name. Use one of those, or a folder of images."

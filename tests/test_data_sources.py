@@ -82,8 +82,9 @@ def test_unprepared_tfds_name_fails_fast_without_downloading(tmp_path, monkeypat
     with pytest.raises(ValueError, match=r"mnist_5k, digits, ring8, grid25.*data_dir"):
         data.load("cifar10", data_dir=str(tmp_path))
     assert time.perf_counter() - start < 10
-    with pytest.raises(ValueError, match="not a TensorFlow Datasets name"):
-        data.load("no_such_dataset_xyz", data_dir=str(tmp_path))
+    for name in ("no_such_dataset_xyz", str(tmp_path / "no" / "such" / "folder")):
+        with pytest.raises(ValueError, match="not an existing folder, and not a TensorFlow Datasets name"):
+            data.load(name, data_dir=str(tmp_path))
 
 
 def test_prepared_data_dir_is_read_offline(tmp_path, monkeypatch):

@@ -1,8 +1,12 @@
-"""Callbacks for adversarial training."""
+"""Callbacks for adversarial training (and `Evaluation`, from `keras_gan.metrics`)."""
 
 import math
+import os
 
 import keras
+from keras import ops
+
+from keras_gan.metrics.callback import Evaluation  # noqa: F401 - `keras_gan.callbacks.Evaluation`
 
 
 class FiniteLossGuard(keras.callbacks.Callback):
@@ -39,22 +43,92 @@ class SampleGrid(keras.callbacks.Callback):
         num_samples: images per grid.
         seed: seed of the fixed latents, so grids show one set of z over training.
         every: epochs between grids.
+        gif: also write `progress.gif`, one frame per grid of this run, when training ends
+            (Pillow, which matplotlib depends on).
+        frame_ms: milliseconds per GIF frame.
     """
 
-    def __init__(self, directory, num_samples=64, seed=0, every=1):
+    def __init__(self, directory, num_samples=64, seed=0, every=1, gif=False, frame_ms=500):
         super().__init__()
         self.directory = directory
         self.num_samples = num_samples
         self.seed = seed
         self.every = every
+        self.gif = gif
+        self.frame_ms = frame_ms
+        self.paths = []
+
+    def on_train_begin(self, logs=None):
+        self.paths = []
 
     def on_epoch_end(self, epoch, logs=None):
         if (epoch + 1) % self.every:
             return
-        import os
-
         from keras_gan.visualization import save_image_grid
 
         os.makedirs(self.directory, exist_ok=True)
         images = self.model.generate(self.num_samples, seed=self.seed)
-        save_image_grid(images, os.path.join(self.directory, f"epoch_{epoch + 1:03d}.png"))
+        path = os.path.join(self.directory, f"epoch_{epoch + 1:03d}.png")
+        save_image_grid(images, path)
+        self.paths.append(path)
+
+    def on_train_end(self, logs=None):
+        if not (self.gif and self.paths):
+            return
+        from PIL import Image
+
+        frames = [Image.open(path).convert("RGB") for path in self.paths]
+        frames[0].save(
+            os.path.join(self.directory, "progress.gif"), save_all=True,
+            append_images=frames[1:], duration=self.frame_ms, loop=0,
+        )
+
+
+class GeneratorEMA(keras.callbacks.Callback):
+    """Keeps an exponential moving average of the generator's weights during `fit`.
+
+    After each `every`-th training step t: `ema = decay * ema + (1 - decay) * w`,
+    with `w` the generator's trainable weights; up to step `start`, `ema = w`
+    (BigGAN's `ema_start`). ProGAN (Karras et al. 2018) and BigGAN (Brock et al.
+    2019) sample from such an average. The average is held by the model
+    (`model.generator_ema`), so `model.generate` uses it (`ema=False` for the raw
+    weights), and it is written into the model's own weights entry by `save` and
+    `save_weights` and restored by `keras.saving.load_model` / `load_weights`:
+    a model trained with EMA samples with EMA after loading. BatchNorm statistics
+    are the live generator's. Training that continues keeps averaging from the
+    model's current average.
+
+    Args:
+        decay: weight of the old average per update (0.999 is common).
+        start: training steps (`model.optimizer.iterations`) before averaging begins.
+        every: training steps between updates.
+    """
+
+    def __init__(self, decay=0.999, start=0, every=1):
+        super().__init__()
+        if not 0.0 <= float(decay) < 1.0:
+            raise ValueError(f"decay must lie in [0, 1), got {decay}. 0.999 is a common choice.")
+        if int(every) < 1 or int(start) < 0:
+            raise ValueError(f"every must be >= 1 and start >= 0, got every={every}, start={start}.")
+        self.decay = float(decay)
+        self.start = int(start)
+        self.every = int(every)
+
+    def on_train_begin(self, logs=None):
+        self._step = int(self.model.optimizer.iterations)
+        if self.model.generator_ema is None:
+            self.model.set_generator_ema([v.value for v in self.model.generator.trainable_variables])
+
+    def on_train_batch_end(self, batch, logs=None):
+        self._step += 1
+        if self._step % self.every:
+            return
+        self.model.sync_training_state()
+        weights = [ops.stop_gradient(v.value) for v in self.model.generator.trainable_variables]
+        if self._step <= self.start:
+            self.model.set_generator_ema(weights)
+            return
+        self.model.set_generator_ema([
+            self.decay * ema + (1.0 - self.decay) * w
+            for ema, w in zip(self.model.generator_ema, weights)
+        ])

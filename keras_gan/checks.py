@@ -57,7 +57,7 @@ def check_samples(samples, data_shape, image):
         )
     dtype = keras.backend.standardize_dtype(samples.dtype)
     if not np.issubdtype(np.dtype(dtype), np.floating):
-        hint = " Scale images with x / 127.5 - 1." if image else ""
+        hint = " Scale images with keras_gan.data.scale_images(x) (uint8: x / 127.5 - 1)." if image else ""
         raise ValueError(
             f"Expected floating-point training samples, got dtype {dtype}. "
             f"Convert to float32 first.{hint}"
@@ -68,8 +68,8 @@ def check_samples(samples, data_shape, image):
     if image and values.size and (values.min() < -1.0 - 1e-6 or values.max() > 1.0 + 1e-6):
         raise ValueError(
             f"Expected image values in [-1, 1] (the generator's tanh range), got "
-            f"[{values.min():.4g}, {values.max():.4g}]. Scale uint8 images with "
-            f"x / 127.5 - 1, or [0, 1] images with 2 * x - 1."
+            f"[{values.min():.4g}, {values.max():.4g}]. Scale them with keras_gan.data.scale_images(x) "
+            f"(uint8: x / 127.5 - 1; [0, 1]: 2 * x - 1)."
         )
 
 

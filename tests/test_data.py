@@ -37,3 +37,35 @@ def test_a_gan_trains_on_each_offline_dataset():
         model.compile()
         model.fit(x[:64], batch_size=32, epochs=1, verbose=0)
         assert int(model.g_optimizer.iterations) == 2
+
+
+def test_limit_keeps_a_subset_with_every_class():
+    x, y = data.load("mnist_5k", limit=100)
+    full, _ = data.load("mnist_5k")
+    assert x.shape == (100, 28, 28, 1) and len(set(y)) == 10
+    assert all((full == image).all(axis=(1, 2, 3)).any() for image in x[:5])
+
+
+def test_offline_names_load_without_tensorflow():
+    import importlib.util
+    import os
+    import subprocess
+    import sys
+
+    backend = next((b for b in ("jax", "torch") if importlib.util.find_spec(b)), None)
+    if backend is None:
+        import pytest
+
+        pytest.skip("needs the jax or torch backend to import keras without TensorFlow")
+    script = (
+        "import sys; sys.modules['tensorflow'] = None; sys.modules['tensorflow_datasets'] = None\n"
+        "import keras_gan\n"
+        "print([keras_gan.data.load(n, limit=3)[0].shape for n in keras_gan.data.OFFLINE])\n"
+        "try:\n    keras_gan.data.load('mnist')\nexcept ImportError as e:\n    print(e)\n"
+    )
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    result = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True,
+                            env={**os.environ, "KERAS_BACKEND": backend}, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "[(3, 28, 28, 1), (3, 8, 8, 1), (3, 2), (3, 2)]" in result.stdout
+    assert 'pip install "keras-gan[tfds]"' in result.stdout

@@ -6,6 +6,7 @@ Each backend module defines `AdversarialTrainer`, a mixin that gives a model:
   `optimizer` on `variables` lowers `loss`; returns `(loss, aux)` as computed before the update;
 - `_input_gradient(fn, x)`, a differentiable input gradient (gradient penalties);
 - `_no_grad()`, a context in which no gradient graph is recorded;
+- `sync_training_state()`, which makes the variables current between batches of `fit` (JAX);
 and `conv_transpose`, `keras.ops.conv_transpose` with gradients that are fast on that backend.
 Everything else about training is written once, in `keras_gan.models.AdversarialModel`.
 """

@@ -79,6 +79,14 @@ class AdversarialTrainer:
         # Values computed outside `jax.value_and_grad` are constants to it.
         return contextlib.nullcontext()
 
+    def sync_training_state(self):
+        """Writes the state `fit` holds inside jit back into the model's variables.
+
+        Between batches JAX's `fit` keeps the live values in its own state (and may
+        purge the variables); a callback that reads weights per batch calls this first.
+        """
+        self.jax_state_sync()
+
 
 def _current(scope, variable, old):
     value = scope.get_current_value(variable)

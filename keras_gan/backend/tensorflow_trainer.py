@@ -31,5 +31,9 @@ class AdversarialTrainer:
         # Ops run outside a tape are not recorded: nothing to switch off.
         return contextlib.nullcontext()
 
+    def sync_training_state(self):
+        """Makes the model's variables current for a callback (see the JAX trainer)."""
+        # Variables are live during `fit`: nothing to sync.
+
 
 conv_transpose = keras.ops.conv_transpose

@@ -31,5 +31,9 @@ class AdversarialTrainer:
     def _no_grad(self):
         return torch.no_grad()
 
+    def sync_training_state(self):
+        """Makes the model's variables current for a callback (see the JAX trainer)."""
+        # Variables are live during `fit`: nothing to sync.
+
 
 conv_transpose = keras.ops.conv_transpose

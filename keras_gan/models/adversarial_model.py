@@ -46,6 +46,7 @@ class AdversarialModel(AdversarialTrainer, keras.Model):
         self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
         self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
         self.aux_trackers = {name: keras.metrics.Mean(name=name) for name in self.aux_metrics}
+        self._ema = _EMAWeights()
         self.built = True
 
     aux_metrics = ()
@@ -228,7 +229,7 @@ class AdversarialModel(AdversarialTrainer, keras.Model):
     def call(self, z, training=False):
         return self.generator(z, training=training)
 
-    def generate(self, num_samples=None, *, seed=None, z=None, batch_size=256):
+    def generate(self, num_samples=None, *, seed=None, z=None, batch_size=256, ema=None):
         """Samples from the generator.
 
         Args:
@@ -236,6 +237,8 @@ class AdversarialModel(AdversarialTrainer, keras.Model):
             seed: integer; the same seed gives the same latents on every backend.
             z: explicit latents `(n, latent_dim)`.
             batch_size: samples per generator call.
+            ema: use the generator's moving-average weights (`GeneratorEMA`);
+                default: when the model has them. `False`: the raw weights.
 
         Returns:
             numpy float32 `(n, *data_shape)`; images lie in [-1, 1].
@@ -246,17 +249,67 @@ class AdversarialModel(AdversarialTrainer, keras.Model):
             z = np.random.default_rng(seed).standard_normal((int(num_samples), self.latent_dim))
         elif num_samples is not None and int(num_samples) != len(z):
             raise ValueError(f"num_samples={num_samples} but z has {len(z)} rows; pass one of them.")
-        return self._predict_in_batches(checks.check_latents(z, self.latent_dim), batch_size)
+        return self._predict_in_batches(checks.check_latents(z, self.latent_dim), batch_size, ema)
 
-    def _predict_in_batches(self, inputs, batch_size):
+    def _predict_in_batches(self, inputs, batch_size, ema=None):
         """Runs the generator in inference mode on `inputs` (an array or a list of arrays)."""
+        if ema and self.generator_ema is None:
+            raise ValueError(
+                "generate(ema=True) needs moving-average weights, but this model has none. "
+                "Train with keras_gan.callbacks.GeneratorEMA() or pass ema=False."
+            )
+        use_ema = self.generator_ema is not None and ema is not False
         arrays = inputs if isinstance(inputs, list) else [inputs]
         parts = []
         for i in range(0, len(arrays[0]), batch_size):
             chunk = [a[i : i + batch_size] for a in arrays]
-            out = self.generator(chunk if isinstance(inputs, list) else chunk[0], training=False)
+            chunk = chunk if isinstance(inputs, list) else chunk[0]
+            if use_ema:
+                # The averaged weights in place of the trainable ones; BatchNorm
+                # statistics and other non-trainable state are the live generator's.
+                out, _ = self.generator.stateless_call(
+                    self.generator_ema, [v.value for v in self.generator.non_trainable_variables],
+                    chunk, training=False,
+                )
+            else:
+                out = self.generator(chunk, training=False)
             parts.append(ops.convert_to_numpy(out))
         return np.concatenate(parts).astype("float32")
+
+    # --- moving average of the generator -----------------------------------------
+
+    @property
+    def generator_ema(self):
+        """Moving average of the generator's trainable weights (tensors), or `None`.
+
+        Kept by `keras_gan.callbacks.GeneratorEMA`; `generate` uses it by default.
+        It is saved with the model (`save`, `save_weights`) and restored on loading.
+        """
+        return self._ema.weights
+
+    def set_generator_ema(self, weights):
+        """Sets (or with `None`, removes) the generator's moving-average weights.
+
+        Args:
+            weights: one array per `generator.trainable_variables`, same shapes.
+        """
+        if weights is None:
+            self._ema.weights = None
+            return
+        variables = self.generator.trainable_variables
+        weights = list(weights)
+        shapes = [tuple(ops.shape(w)) for w in weights]
+        expected = [tuple(v.shape) for v in variables]
+        if shapes != expected:
+            raise ValueError(
+                f"Expected one moving-average array per generator weight, shapes {expected}; "
+                f"got shapes {shapes}. Pass arrays shaped like generator.trainable_variables."
+            )
+        # A copy: on torch a variable's tensor is updated in place by the optimizer.
+        self._ema.weights = [
+            ops.copy(ops.stop_gradient(ops.convert_to_tensor(w, dtype=v.dtype)))
+            for w, v in zip(weights, variables)
+        ]
 
     @classmethod
     def from_preset(cls, preset, compile=True):
@@ -289,13 +342,22 @@ class AdversarialModel(AdversarialTrainer, keras.Model):
         super().save_own_variables(store)
         for i, v in enumerate(self._seed_states()):
             store[f"seed_state_{i}"] = ops.convert_to_numpy(v.value)
+        # The generator's moving average lives outside Keras's variables (so JAX's
+        # `fit` state never overwrites it); it is saved here, beside them.
+        for i, w in enumerate(self.generator_ema or ()):
+            store[f"generator_ema_{i}"] = ops.convert_to_numpy(w)
 
     def load_own_variables(self, store):
         seeds = {k: np.asarray(store[k]) for k in store.keys() if k.startswith("seed_state_")}
         for i, v in enumerate(self._seed_states()):
             if f"seed_state_{i}" in seeds:
                 v.assign(seeds[f"seed_state_{i}"])
-        super().load_own_variables({k: store[k] for k in store.keys() if k not in seeds})
+        ema = {k: np.asarray(store[k]) for k in store.keys() if k.startswith("generator_ema_")}
+        if ema:
+            self.set_generator_ema([ema[f"generator_ema_{i}"] for i in range(len(ema))])
+        super().load_own_variables(
+            {k: store[k] for k in store.keys() if k not in seeds and k not in ema}
+        )
 
     # --- config ------------------------------------------------------------------
 
@@ -316,3 +378,9 @@ class AdversarialModel(AdversarialTrainer, keras.Model):
         for key in ("generator", "discriminator"):
             config[key] = keras.saving.deserialize_keras_object(config[key])
         return cls(**config)
+
+
+class _EMAWeights:
+    """Holds the generator's moving-average tensors out of sight of Keras's variable tracking."""
+
+    weights = None

@@ -90,7 +90,7 @@ class ConditionalGAN(GAN):
             checks.check_labels(checks.to_numpy(batch[1]), self.num_classes, len(batch[0]))
         return y
 
-    def generate(self, num_samples=None, *, labels=None, seed=None, z=None, batch_size=256):
+    def generate(self, num_samples=None, *, labels=None, seed=None, z=None, batch_size=256, ema=None):
         """Samples from the generator for given labels.
 
         Args:
@@ -100,6 +100,7 @@ class ConditionalGAN(GAN):
             seed: integer; the same seed gives the same latents and labels on every backend.
             z: explicit latents `(n, latent_dim)`.
             batch_size: samples per generator call.
+            ema: use the moving-average weights; see `AdversarialModel.generate`.
 
         Returns:
             numpy float32 `(n, *data_shape)`.
@@ -118,7 +119,7 @@ class ConditionalGAN(GAN):
         if z is None:
             z = rng.standard_normal((int(num_samples), self.latent_dim))
         z = checks.check_latents(z, self.latent_dim)
-        return self._predict_in_batches([z, labels.astype("int32")], batch_size)
+        return self._predict_in_batches([z, labels.astype("int32")], batch_size, ema)
 
     def get_config(self):
         return {**super().get_config(), "num_classes": self.num_classes, "filters": self.filters}

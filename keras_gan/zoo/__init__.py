@@ -160,6 +160,8 @@ def save_preset(model, directory, **metadata_fields):
     # A fresh, uncompiled copy: presets carry the networks, not optimizer slots.
     clean = type(model).from_config(model.get_config())
     clean.set_weights(model.get_weights())
+    if getattr(model, "generator_ema", None) is not None:  # GeneratorEMA's average, saved with the weights
+        clean.set_generator_ema(model.generator_ema)
     with open(os.path.join(directory, CONFIG_FILE), "w") as f:
         json.dump(keras.saving.serialize_keras_object(clean), f, indent=1)
     clean.save_weights(os.path.join(directory, WEIGHTS_FILE))

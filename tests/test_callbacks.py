@@ -1,0 +1,123 @@
+"""keras-gan's callbacks: GeneratorEMA (moving average of G) and SampleGrid (PNGs and a GIF)."""
+
+import keras
+import numpy as np
+import pytest
+
+import keras_gan
+from conftest import fake_data, tiny_dcgan, tiny_gan, weights_of
+from keras_gan.callbacks import GeneratorEMA, SampleGrid
+
+
+class RecordGenerator(keras.callbacks.Callback):
+    """Records G's trainable weights after every training step."""
+
+    def __init__(self):
+        super().__init__()
+        self.steps = []
+
+    def on_train_begin(self, logs=None):
+        self.initial = weights_of(self.model.generator.trainable_variables)
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.model.sync_training_state()  # JAX holds the live weights inside fit until synced
+        self.steps.append(weights_of(self.model.generator.trainable_variables))
+
+
+def _expected_ema(record, decay, start, every):
+    ema = record.initial
+    for t, weights in enumerate(record.steps, start=1):
+        if t % every:
+            continue
+        ema = weights if t <= start else [decay * e + (1 - decay) * w for e, w in zip(ema, weights)]
+    return ema
+
+
+def _ema_of(model):
+    return [keras.ops.convert_to_numpy(w) for w in model.generator_ema]
+
+
+def _train_with_ema(model, x, decay=0.5, start=0, every=1, epochs=2):
+    model.compile()
+    record = RecordGenerator()
+    model.fit(x, batch_size=16, epochs=epochs, verbose=0,
+              callbacks=[GeneratorEMA(decay=decay, start=start, every=every), record])
+    return record
+
+
+@pytest.mark.parametrize("build, shape, start, every", [
+    (tiny_gan, (2,), 0, 1),
+    (tiny_gan, (2,), 3, 2),
+    (tiny_dcgan, (28, 28, 1), 0, 1),  # BatchNorm: its statistics stay the live generator's
+])
+def test_ema_is_the_decay_weighted_average_of_the_observed_weights(build, shape, start, every):
+    model = build(seed=0)
+    record = _train_with_ema(model, fake_data(shape, n=64), start=start, every=every)
+    assert len(record.steps) == 8
+    expected = _expected_ema(record, 0.5, start, every)
+    for got, want in zip(_ema_of(model), expected):
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+    raw = weights_of(model.generator.trainable_variables)
+    assert max(np.abs(e - w).max() for e, w in zip(expected, raw)) > 1e-4
+
+    # generate() samples from the averaged weights by default, the raw ones with ema=False.
+    twin = type(model).from_config(model.get_config())
+    twin.set_weights(model.get_weights())
+    for variable, value in zip(twin.generator.trainable_variables, expected):
+        variable.assign(value)
+    np.testing.assert_allclose(model.generate(8, seed=1), twin.generate(8, seed=1, ema=False), atol=1e-5)
+    raw_images = model.generate(8, seed=1, ema=False)
+    assert np.abs(model.generate(8, seed=1) - raw_images).max() > 1e-5
+
+
+def test_ema_survives_saving_and_loading(tmp_path):
+    model = tiny_gan(seed=0)
+    _train_with_ema(model, fake_data((2,), n=32), epochs=1)
+    ema_images = model.generate(16, seed=3)
+    assert np.abs(ema_images - model.generate(16, seed=3, ema=False)).max() > 1e-5
+
+    model.save(tmp_path / "m.keras")
+    loaded = keras.saving.load_model(tmp_path / "m.keras")
+    np.testing.assert_allclose(loaded.generate(16, seed=3), ema_images, atol=1e-6)
+
+    model.save_weights(tmp_path / "m.weights.h5")
+    fresh = tiny_gan()
+    assert fresh.generator_ema is None
+    fresh.load_weights(tmp_path / "m.weights.h5")
+    np.testing.assert_allclose(fresh.generate(16, seed=3), ema_images, atol=1e-6)
+
+    # Training on continues from the loaded average, not from a fresh copy of G.
+    before = _ema_of(loaded)
+    _train_with_ema(loaded, fake_data((2,), n=16), decay=0.9, epochs=1)
+    assert all(np.abs(a - b).max() > 0 for a, b in zip(before, _ema_of(loaded)))
+
+
+def test_conditional_gan_generates_with_ema():
+    model = keras_gan.ConditionalGAN((2,), num_classes=2, latent_dim=4, hidden_units=(8,), seed=0)
+    model.compile()
+    model.fit(fake_data((2,), n=32), np.arange(32) % 2, batch_size=16, epochs=1, verbose=0,
+              callbacks=[GeneratorEMA(decay=0.5)])
+    with_ema = model.generate(labels=[0, 1, 1], seed=0)
+    assert np.abs(with_ema - model.generate(labels=[0, 1, 1], seed=0, ema=False)).max() > 1e-5
+
+
+def test_ema_errors():
+    model = tiny_gan()
+    with pytest.raises(ValueError, match="GeneratorEMA"):
+        model.generate(4, ema=True)
+    with pytest.raises(ValueError, match=r"decay must lie in \[0, 1\)"):
+        GeneratorEMA(decay=1.0)
+    with pytest.raises(ValueError, match="shapes"):
+        model.set_generator_ema([np.zeros(3)])
+
+
+def test_sample_grid_writes_pngs_and_a_gif(tmp_path):
+    from PIL import Image
+
+    model = tiny_gan((8, 8, 1))
+    model.compile()
+    model.fit(fake_data((8, 8, 1), n=16), batch_size=16, epochs=3, verbose=0,
+              callbacks=[SampleGrid(tmp_path, num_samples=4, gif=True, frame_ms=100)])
+    assert sorted(p.name for p in tmp_path.glob("*.png")) == ["epoch_001.png", "epoch_002.png", "epoch_003.png"]
+    with Image.open(tmp_path / "progress.gif") as gif:
+        assert gif.n_frames == 3 and gif.size == Image.open(tmp_path / "epoch_001.png").size

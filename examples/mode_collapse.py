@@ -79,7 +79,7 @@ def main(argv=None):
                   f"high quality {100 * f['high_quality']:5.1f}%  ({seconds:.0f} s, {keras.backend.backend()})")
 
     fig = Figure(figsize=(4 * len(args.models), 4 * len(args.mixtures)))
-    axes = np.atleast_2d(fig.subplots(len(args.mixtures), len(args.models), squeeze=False))
+    axes = fig.subplots(len(args.mixtures), len(args.models), squeeze=False)
     for i, mixture in enumerate(args.mixtures):
         make_centers, _ = keras_gan.data.MIXTURES[mixture]
         centers = make_centers()

@@ -1,49 +1,21 @@
-"""Train a DCGAN and write sample grids and a loss plot.
+"""Train a DCGAN (Radford et al. 2015) and write sample grids and a loss plot.
 
     KERAS_BACKEND=jax python examples/dcgan.py --epochs 5 --out out/dcgan
 """
 
-import argparse
-import os
-import time
+from _common import image_parser, load_data, train_and_draw
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description="Train a DCGAN (Radford et al. 2015).")
-    parser.add_argument("--dataset", default="mnist_5k", help="keras_gan.data name (offline: mnist_5k)")
-    parser.add_argument("--epochs", type=int, default=5)
-    parser.add_argument("--batch-size", type=int, default=128)
-    parser.add_argument("--latent-dim", type=int, default=100)
+    parser = image_parser("Train a DCGAN (Radford et al. 2015).", epochs=5, batch_size=128, out="out/dcgan")
     parser.add_argument("--filters", type=int, default=64, help="width of the networks")
-    parser.add_argument("--limit", type=int, default=None, help="use only the first N samples")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--out", default="out/dcgan", help="folder for PNGs and the saved model")
     args = parser.parse_args(argv)
-
-    import keras
 
     import keras_gan
 
-    keras.utils.set_random_seed(args.seed)
-    x, _ = keras_gan.data.load(args.dataset)
-    if args.limit:
-        x = x[: args.limit]
+    x, _ = load_data(args)
     model = keras_gan.DCGAN(x.shape[1:], latent_dim=args.latent_dim, filters=args.filters, seed=args.seed)
-    model.compile()
-    os.makedirs(args.out, exist_ok=True)
-    start = time.perf_counter()
-    history = model.fit(
-        x, batch_size=args.batch_size, epochs=args.epochs,
-        callbacks=[keras_gan.callbacks.SampleGrid(os.path.join(args.out, "epochs"))],
-    )
-    seconds = time.perf_counter() - start
-    keras_gan.save_image_grid(model.generate(64, seed=args.seed), os.path.join(args.out, "samples.png"))
-    keras_gan.plot_history(history, os.path.join(args.out, "losses.png"))
-    model.save(os.path.join(args.out, "dcgan.keras"))
-    print(
-        f"Trained {args.epochs} epochs on {len(x)} images with {keras.backend.backend()} in "
-        f"{seconds:.0f} s. Samples: {os.path.join(args.out, 'samples.png')}"
-    )
+    return train_and_draw(model, args, "dcgan", x)
 
 
 if __name__ == "__main__":

@@ -3,32 +3,134 @@
 import importlib.util
 import os
 
+import numpy as np
+import pytest
 from matplotlib import image as mpimg
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+EXAMPLES = os.path.join(ROOT, "examples")
+TINY_IMAGE_FLAGS = ["--limit", "64", "--batch-size", "32", "--latent-dim", "8"]
 
 
-def _load(name):
-    spec = importlib.util.spec_from_file_location(name, os.path.join(ROOT, "examples", f"{name}.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+@pytest.fixture
+def load(monkeypatch):
+    """Imports `examples/NAME.py` as a module, with `examples/` importable as when run as a script."""
+    monkeypatch.syspath_prepend(EXAMPLES)
+
+    def _load(name):
+        spec = importlib.util.spec_from_file_location(f"example_{name}", os.path.join(EXAMPLES, f"{name}.py"))
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+
+    return _load
 
 
-def test_dcgan_example_writes_grids_plot_and_model(tmp_path):
-    _load("dcgan").main(
-        ["--epochs", "2", "--limit", "64", "--batch-size", "32", "--filters", "4", "--out", str(tmp_path)]
+def assert_image(path, min_height, min_width):
+    """`path` is a PNG that decodes to an RGB(A) picture at least this large and not blank."""
+    image = mpimg.imread(path)
+    assert image.ndim == 3 and image.shape[2] in (3, 4), (path, image.shape)
+    assert image.shape[0] >= min_height and image.shape[1] >= min_width, (path, image.shape)
+    assert len(np.unique(image[..., :3])) > 1, f"{path} is blank"
+
+
+def test_gan_example_writes_grids_plot_and_model(load, tmp_path):
+    history, seconds = load("gan").main(
+        ["--epochs", "2", *TINY_IMAGE_FLAGS, "--hidden-units", "16", "--out", str(tmp_path)]
     )
-    for name in ("samples.png", "losses.png", "epochs/epoch_001.png", "epochs/epoch_002.png"):
-        image = mpimg.imread(tmp_path / name)
-        assert image.ndim == 3 and min(image.shape[:2]) > 100, name
+    assert len(history.history["d_loss"]) == 2 and seconds > 0
+    assert_image(tmp_path / "samples.png", 224, 224)  # 8×8 digits of 28 pixels
+    assert_image(tmp_path / "losses.png", 300, 800)
+    for epoch in (1, 2):
+        assert_image(tmp_path / "epochs" / f"epoch_{epoch:03d}.png", 224, 224)
+    assert (tmp_path / "gan.keras").stat().st_size > 0
+
+
+def test_dcgan_example_writes_grids_plot_and_model(load, tmp_path):
+    load("dcgan").main(["--epochs", "1", *TINY_IMAGE_FLAGS, "--filters", "4", "--out", str(tmp_path)])
+    for name in ("samples.png", "epochs/epoch_001.png"):
+        assert_image(tmp_path / name, 224, 224)
+    assert_image(tmp_path / "losses.png", 300, 800)
     assert (tmp_path / "dcgan.keras").stat().st_size > 0
 
 
-def test_wgan_gp_example_writes_grids_plot_and_model(tmp_path):
-    _load("wgan_gp").main(
-        ["--epochs", "1", "--limit", "64", "--batch-size", "32", "--filters", "4", "--out", str(tmp_path)]
+def test_cgan_example_writes_one_row_per_class(load, tmp_path):
+    load("cgan").main(
+        ["--epochs", "1", *TINY_IMAGE_FLAGS, "--filters", "4", "--per-class", "3", "--out", str(tmp_path)]
     )
-    for name in ("samples.png", "losses.png", "epochs/epoch_001.png"):
-        assert mpimg.imread(tmp_path / name).ndim == 3, name
+    image = mpimg.imread(tmp_path / "samples.png")
+    assert image.shape[:2] == (10 * 28, 3 * 28)  # ten classes down, three samples across
+    assert_image(tmp_path / "epochs" / "epoch_001.png", 224, 224)
+    assert_image(tmp_path / "losses.png", 300, 800)
+    assert (tmp_path / "cgan.keras").stat().st_size > 0
+
+
+def test_wgan_gp_example_writes_grids_plot_and_model(load, tmp_path, capsys):
+    history, _ = load("wgan_gp").main(
+        ["--epochs", "1", *TINY_IMAGE_FLAGS, "--filters", "4", "--d-steps", "2", "--out", str(tmp_path)]
+    )
+    for name in ("samples.png", "epochs/epoch_001.png"):
+        assert_image(tmp_path / name, 224, 224)
+    assert_image(tmp_path / "losses.png", 300, 800)
     assert (tmp_path / "wgan_gp.keras").stat().st_size > 0
+    assert f"w_distance per epoch: {history.history['w_distance'][0]:.3f}" in capsys.readouterr().out
+
+
+def test_toy_1d_example_draws_one_panel_per_snapshot(load, tmp_path):
+    frames = load("toy_1d").main(
+        ["--num-samples", "256", "--batch-size", "64", "--snapshots", "0", "1", "2",
+         "--hidden-units", "8", "--out", str(tmp_path)]
+    )
+    assert [f["epoch"] for f in frames] == [0, 1, 2]
+    for frame in frames:
+        assert np.all((frame["d"] >= 0) & (frame["d"] <= 1))  # D(x) is a probability
+        assert np.all(frame["p_g"] >= 0) and frame["g_of_z"].shape == (25,)
+    assert not np.allclose(frames[0]["g_of_z"], frames[-1]["g_of_z"])  # training moved G
+    assert_image(tmp_path / "toy_1d.png", 250, 3 * 250)
+
+
+def test_toy_1d_example_rejects_unordered_snapshots(load, tmp_path):
+    with pytest.raises(ValueError, match="increasing"):
+        load("toy_1d").main(["--snapshots", "5", "1", "--out", str(tmp_path)])
+
+
+def test_mode_collapse_example_reports_coverage_in_range(load, tmp_path, capsys):
+    figures = load("mode_collapse").main(
+        ["--epochs", "1", "--num-samples", "512", "--batch-size", "128", "--hidden-units", "8",
+         "--latent-dim", "2", "--eval-samples", "300", "--out", str(tmp_path)]
+    )
+    assert sorted(figures) == [(m, k) for m in ("grid25", "ring8") for k in ("gan", "wgan_gp")]
+    printed = capsys.readouterr().out
+    for (mixture, _), f in figures.items():
+        assert f["num_modes"] == {"ring8": 8, "grid25": 25}[mixture]
+        assert 0 <= f["modes"] <= f["num_modes"] and 0.0 <= f["high_quality"] <= 1.0
+        assert f["num_samples"] == 300 and sum(f["per_mode"]) == round(f["high_quality"] * 300)
+        assert f"modes {f['modes']:>2}/{f['num_modes']}" in printed
+    assert_image(tmp_path / "mode_collapse.png", 500, 500)
+
+
+@pytest.mark.parametrize("name", ["dcgan_mnist", "cgan_mnist"])
+def test_interpolate_example_writes_rows_of_steps(load, tmp_path, name):
+    path = load("interpolate").main(["--name", name, "--pairs", "3", "--steps", "5", "--out", str(tmp_path)])
+    assert os.path.basename(path) == f"{name}_slerp.png"
+    assert mpimg.imread(path).shape[:2] == (3 * 28, 5 * 28)
+    assert_image(path, 84, 140)
+
+
+def test_interpolation_paths(load):
+    interpolate = load("interpolate").interpolate
+    rng = np.random.default_rng(0)
+    z0, z1 = rng.standard_normal((2, 4, 16))
+    for method in ("slerp", "linear"):
+        path = interpolate(z0, z1, np.linspace(0, 1, 5), method)
+        assert path.shape == (4, 5, 16)
+        np.testing.assert_allclose(path[:, 0], z0, atol=1e-12)
+        np.testing.assert_allclose(path[:, -1], z1, atol=1e-12)
+    np.testing.assert_allclose(interpolate(z0, z1, [0.5], "linear")[:, 0], (z0 + z1) / 2)
+    # Between orthogonal latents of equal norm, the spherical path keeps that norm; the line does not.
+    a, b = np.array([[3.0, 0.0]]), np.array([[0.0, 3.0]])
+    np.testing.assert_allclose(np.linalg.norm(interpolate(a, b, np.linspace(0, 1, 7)), axis=-1), 3.0)
+    assert np.linalg.norm(interpolate(a, b, [0.5], "linear")) < 2.2
+    np.testing.assert_allclose(interpolate(a, 2 * a, [0.5])[:, 0], 1.5 * a)  # parallel: the line
+    with pytest.raises(ValueError, match="slerp"):
+        interpolate(a, b, [0.5], "cubic")

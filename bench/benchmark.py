@@ -9,6 +9,10 @@ alike), the TensorFlow-tutorial DCGAN (`references.py`) as
 Prints images/s (median over steps), time to the first step, and the ratios.
 
     python bench/benchmark.py --steps 20 --warmup 3 --rounds 2
+    python bench/benchmark.py --backends jax,torch --dtype-policy mixed_bfloat16
+
+`--dtype-policy` sets the Keras global dtype policy in the keras-gan runs and the
+Keras-on-JAX reference; the plain TensorFlow and PyTorch references stay float32.
 """
 
 import argparse
@@ -25,7 +29,7 @@ FAST = "jax+layers"  # G built with keras_gan.layers.Conv2DTranspose
 TARGETS = {"tensorflow": 0.95, "torch": 0.90, "jax": 1.0, FAST: 1.0}
 
 
-def run_keras_gan(steps, warmup, batch_size, fast_layers=False):
+def run_keras_gan(steps, warmup, batch_size, fast_layers=False, dtype_policy="float32"):
     """Times `model.fit` of keras-gan's DCGAN with the reference network on this backend.
 
     With `fast_layers`, G's `keras.layers.Conv2DTranspose` become `keras_gan.layers.Conv2DTranspose`
@@ -36,6 +40,8 @@ def run_keras_gan(steps, warmup, batch_size, fast_layers=False):
     """
     import keras
     import numpy as np
+
+    keras.mixed_precision.set_global_policy(dtype_policy)
 
     import keras_gan
     from references import EPS, LR, _keras_models
@@ -84,24 +90,29 @@ def main():
     parser.add_argument("--batch-size", type=int, default=256)
     parser.add_argument("--rounds", type=int, default=2, help="interleaved repetitions; medians reported")
     parser.add_argument("--backends", default="tensorflow,torch,jax")
+    parser.add_argument("--dtype-policy", default="float32", choices=["float32", "mixed_bfloat16", "mixed_float16"],
+                        help="Keras dtype policy of the keras-gan runs and the Keras-on-JAX reference")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--fast-layers", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     sizes = ["--steps", str(args.steps), "--warmup", str(args.warmup), "--batch-size", str(args.batch_size)]
+    policy = {"KERAS_GAN_BENCH_DTYPE_POLICY": args.dtype_policy}
     if args.child:
-        print(json.dumps(run_keras_gan(args.steps, args.warmup, args.batch_size, args.fast_layers)))
+        print(json.dumps(run_keras_gan(args.steps, args.warmup, args.batch_size, args.fast_layers,
+                                       args.dtype_policy)))
         return
     results = {}
     for _ in range(args.rounds):
         for backend, ref in PAIRS:
             if backend not in args.backends.split(","):
                 continue
-            results.setdefault("ref:" + ref, []).append(_child([sys.executable, "references.py", ref, *sizes]))
-            child = [sys.executable, __file__, "--child", backend, *sizes]
+            results.setdefault("ref:" + ref, []).append(_child([sys.executable, "references.py", ref, *sizes], policy))
+            child = [sys.executable, __file__, "--child", backend, *sizes, "--dtype-policy", args.dtype_policy]
             results.setdefault(backend, []).append(_child(child, {"KERAS_BACKEND": backend}))
             if backend == "jax":
                 results.setdefault(FAST, []).append(_child([*child, "--fast-layers"], {"KERAS_BACKEND": backend}))
-    print(f"DCGAN (TF tutorial network), batch {args.batch_size}, {args.steps} timed steps, {args.rounds} rounds")
+    print(f"DCGAN (TF tutorial network), batch {args.batch_size}, {args.steps} timed steps, {args.rounds} rounds, "
+          f"dtype policy {args.dtype_policy}")
     print(f"{'backend':<11} {'keras-gan img/s':>15} {'reference img/s':>15} {'ratio':>6} {'target':>6} "
           f"{'1st step keras-gan':>18} {'1st step ref':>12}")
     for backend, ref in [*PAIRS, (FAST, "jax")]:

@@ -325,6 +325,9 @@ def run_jax(steps, warmup, batch_size=256):
     import jax
     import keras
 
+    # benchmark.py --dtype-policy: the Keras-on-JAX reference computes in the same dtype.
+    keras.mixed_precision.set_global_policy(os.environ.get("KERAS_GAN_BENCH_DTYPE_POLICY", "float32"))
+
     if keras.backend.backend() != "jax":
         raise RuntimeError("run_jax needs KERAS_BACKEND=jax set before importing keras")
     gen, disc = _keras_models(keras)

@@ -90,7 +90,7 @@ def mlp_discriminator(data_shape, hidden_units=(256, 256), dropout=0.0, num_clas
         if dropout:
             h = layers.Dropout(dropout, seed=_layer_seed(seed))(h)
             seed = None if seed is None else seed + 1
-    logits = layers.Dense(1)(h)
+    logits = layers.Dense(1, dtype="float32")(h)  # float32 logits under mixed precision
     return keras.Model(inputs, logits, name=name)
 
 
@@ -187,5 +187,5 @@ def dcgan_discriminator(data_shape, filters=64, normalization="batch", num_class
         elif stage > 0 and normalization == "layer":
             h = layers.LayerNormalization(axis=(1, 2, 3))(h)
         h = layers.LeakyReLU(_SLOPE)(h)
-    logits = layers.Dense(1, kernel_initializer=_INIT)(layers.Flatten()(h))
+    logits = layers.Dense(1, kernel_initializer=_INIT, dtype="float32")(layers.Flatten()(h))
     return keras.Model(inputs, logits, name=name)

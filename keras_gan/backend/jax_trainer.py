@@ -14,6 +14,8 @@ import contextlib
 import jax
 import keras
 
+from keras_gan.mixed_precision import scale_loss
+
 
 class AdversarialTrainer:
     """Backend mixin for `AdversarialModel` on JAX."""
@@ -38,13 +40,15 @@ class AdversarialTrainer:
         """One optimizer step on `variables` lowering `loss_fn()`; see `keras_gan.backend`."""
         # Inside the step's StatelessScope: reads and writes go there.
         trained = {id(v) for v in variables}
-        others = [v for v in self.variables if id(v) not in trained]
+        # Optimizer variables too: the losses read the loss scales.
+        others = [v for v in [*self.variables, *self.optimizer.variables] if id(v) not in trained]
 
         def compute(values):
             mapping = [(v, v.value) for v in others] + list(zip(variables, values))
             with keras.StatelessScope(state_mapping=mapping) as inner:
                 before = [inner.get_current_value(v) for v in others]
                 loss, aux = loss_fn()
+                scaled = scale_loss(loss, optimizer)
             # Only what the forward pass assigned (BatchNorm statistics, seed
             # states) leaves the differentiated function, as aux.
             updates = {
@@ -52,14 +56,23 @@ class AdversarialTrainer:
                 for i, v in enumerate(others)
                 if inner.get_current_value(v) is not before[i]
             }
-            return loss, (aux, updates)
+            return scaled, (loss, aux, updates)
 
-        (loss, (aux, updates)), grads = jax.value_and_grad(compute, has_aux=True)(
+        (_, (loss, aux, updates)), grads = jax.value_and_grad(compute, has_aux=True)(
             [v.value for v in variables]
         )
         for i, value in updates.items():
             others[i].assign(value)
-        optimizer.apply(grads, variables)
+        if isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
+            # Its apply() assigns inside lax.cond branches, whose values would leak
+            # out of them; its stateless form returns the new values instead.
+            new_values, new_slots = optimizer.stateless_apply(
+                [v.value for v in optimizer.variables], grads, [v.value for v in variables]
+            )
+            for v, value in zip([*variables, *optimizer.variables], [*new_values, *new_slots]):
+                v.assign(value)
+        else:
+            optimizer.apply(grads, variables)
         return loss, aux
 
     def _input_gradient(self, fn, x):
@@ -74,6 +87,10 @@ class AdversarialTrainer:
                 return keras.ops.sum(fn(inputs))
 
         return jax.grad(total)(x)
+
+    def _replica_draw(self, draw, batch_size):
+        """`draw(batch_size)`: under `keras.distribution`, jit sees the global batch."""
+        return draw(batch_size)
 
     def _no_grad(self):
         # Values computed outside `jax.value_and_grad` are constants to it.

@@ -1,9 +1,19 @@
-"""TensorFlow gradient mechanics: `GradientTape` inside the `tf.function` that `fit` builds."""
+"""TensorFlow gradient mechanics: `GradientTape` inside the `tf.function` that `fit` builds.
+
+Under `tf.distribute.MirroredStrategy`, `fit` runs `train_step` once per replica on
+that replica's slice of the global batch, and `optimizer.apply` sums the replicas'
+gradients. So each replica's loss is divided by the number of replicas (making the
+sum the gradient of the global-batch mean), and random draws are taken for the
+global batch and sliced per replica: N replicas take the step one device takes on
+the same global batch. BatchNorm statistics stay per replica (Keras's TF default).
+"""
 
 import contextlib
 
 import keras
 import tensorflow as tf
+
+from keras_gan.mixed_precision import scale_loss
 
 
 class AdversarialTrainer:
@@ -16,7 +26,8 @@ class AdversarialTrainer:
         """One optimizer step on `variables` lowering `loss_fn()`; see `keras_gan.backend`."""
         with tf.GradientTape() as tape:
             loss, aux = loss_fn()
-        grads = tape.gradient(loss, variables)
+            scaled = scale_loss(loss, optimizer) / _num_replicas()
+        grads = tape.gradient(scaled, variables)
         optimizer.apply(grads, variables)
         return loss, aux
 
@@ -27,6 +38,19 @@ class AdversarialTrainer:
             y = fn(x)
         return tape.gradient(y, x)
 
+    def _replica_draw(self, draw, batch_size):
+        """`draw(batch_size)`; in a replica, its rows of `draw(batch_size * replicas)`.
+
+        All replicas share the seed state, so each draws the same global batch and
+        keeps its own slice: distinct values per replica, the same as one device.
+        """
+        replicas = _num_replicas()
+        if replicas == 1:
+            return draw(batch_size)
+        values = draw(batch_size * replicas)
+        replica = tf.distribute.get_replica_context().replica_id_in_sync_group
+        return values[replica * batch_size : (replica + 1) * batch_size]
+
     def _no_grad(self):
         # Ops run outside a tape are not recorded: nothing to switch off.
         return contextlib.nullcontext()
@@ -34,6 +58,11 @@ class AdversarialTrainer:
     def sync_training_state(self):
         """Makes the model's variables current for a callback (see the JAX trainer)."""
         # Variables are live during `fit`: nothing to sync.
+
+
+def _num_replicas():
+    context = tf.distribute.get_replica_context()
+    return 1 if context is None else context.num_replicas_in_sync
 
 
 conv_transpose = keras.ops.conv_transpose

@@ -3,6 +3,8 @@
 import keras
 import torch
 
+from keras_gan.mixed_precision import scale_loss
+
 
 class AdversarialTrainer:
     """Backend mixin for `AdversarialModel` on PyTorch."""
@@ -16,7 +18,7 @@ class AdversarialTrainer:
         # autograd.grad (not backward) leaves other networks' weight gradients
         # uncomputed: the G step backpropagates through D without D's weight grads.
         grads = torch.autograd.grad(
-            loss, [v.value for v in variables], materialize_grads=True
+            scale_loss(loss, optimizer), [v.value for v in variables], materialize_grads=True
         )
         with torch.no_grad():
             optimizer.apply(list(grads), variables)
@@ -27,6 +29,10 @@ class AdversarialTrainer:
         x = x.detach().requires_grad_(True)
         (grad,) = torch.autograd.grad(fn(x).sum(), x, create_graph=True)
         return grad
+
+    def _replica_draw(self, draw, batch_size):
+        """`draw(batch_size)` (one process trains on the whole batch)."""
+        return draw(batch_size)
 
     def _no_grad(self):
         return torch.no_grad()

@@ -4,7 +4,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from keras_gan import checks
+from keras_gan import checks, mixed_precision
 from keras_gan.backend import AdversarialTrainer
 from keras_gan.callbacks import FiniteLossGuard
 from keras_gan.networks import is_image_shape
@@ -73,8 +73,8 @@ class AdversarialModel(AdversarialTrainer, keras.Model):
         raise NotImplementedError
 
     def discriminate(self, samples, condition=None):
-        """D's logits for `samples` (training mode); conditional models also pass `condition`."""
-        return self.discriminator(samples, training=True)
+        """D's float32 logits for `samples` (training mode); conditional models also pass `condition`."""
+        return ops.cast(self.discriminator(samples, training=True), "float32")
 
     def generate_batch(self, batch_size, condition=None):
         """A generated batch from fresh latents (training mode)."""
@@ -116,21 +116,23 @@ class AdversarialModel(AdversarialTrainer, keras.Model):
             **kwargs: passed to `keras.Model.compile` (`steps_per_execution`, `jit_compile`, ...).
         """
         default_d, default_g = self.default_optimizers()
-        self.d_optimizer = keras.optimizers.get(d_optimizer) if d_optimizer else default_d
-        self.g_optimizer = keras.optimizers.get(g_optimizer) if g_optimizer else default_g
-        if self.d_optimizer is self.g_optimizer:
+        d_optimizer = keras.optimizers.get(d_optimizer) if d_optimizer else default_d
+        g_optimizer = keras.optimizers.get(g_optimizer) if g_optimizer else default_g
+        if mixed_precision.unwrap(d_optimizer) is mixed_precision.unwrap(g_optimizer):
             raise ValueError(
                 "d_optimizer and g_optimizer are the same object; each network needs its "
                 "own optimizer state. Pass two separate optimizer instances."
             )
+        # Under "mixed_float16" each optimizer scales its own network's loss.
+        self.d_optimizer = mixed_precision.for_policy(d_optimizer, self.dtype_policy)
+        self.g_optimizer = mixed_precision.for_policy(g_optimizer, self.dtype_policy)
         self._set_loss(loss)
-        d_ids = {id(v) for v in self.discriminator.trainable_variables}
         # One optimizer object holding both: Keras's JAX fit threads only
         # `self.optimizer.variables` through jit; both optimizers' slots must be there.
-        optimizer = keras.optimizers.MultiOptimizer(
-            lambda v: self.d_optimizer if id(v) in d_ids else self.g_optimizer
+        optimizer = mixed_precision.AdversarialOptimizer(
+            self.d_optimizer, self.g_optimizer, self.discriminator.trainable_variables
         )
-        super().compile(optimizer=optimizer, **kwargs)
+        super().compile(optimizer=optimizer, auto_scale_loss=False, **kwargs)
         optimizer.build(self.trainable_variables)
 
     def _set_loss(self, loss):
@@ -160,8 +162,13 @@ class AdversarialModel(AdversarialTrainer, keras.Model):
         return [self.d_loss_tracker, self.g_loss_tracker, *self.aux_trackers.values()]
 
     def sample_latents(self, batch_size):
-        """Draws `(batch_size, latent_dim)` standard-normal latents from the model's seed state."""
-        return keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
+        """Draws `(batch_size, latent_dim)` standard-normal latents from the model's seed state.
+
+        With data parallelism, each replica draws its rows of the global batch's latents.
+        """
+        return self._replica_draw(
+            lambda n: keras.random.normal((n, self.latent_dim), seed=self.seed_generator), batch_size
+        )
 
     def _discriminator_step(self, real, condition=None):
         """One discriminator update on `real` and a fresh generated batch; returns `(loss, aux)`."""
@@ -191,13 +198,14 @@ class AdversarialModel(AdversarialTrainer, keras.Model):
         aux = {}
         for _ in range(self.d_steps):
             d_loss, d_aux = self._discriminator_step(real, condition)
-            self.d_loss_tracker.update_state(d_loss)
-            aux.update(d_aux)
+            self.d_loss_tracker.update_state(*mixed_precision.loggable(d_loss, self.d_optimizer))
+            aux.update({name: (value, self.d_optimizer) for name, value in d_aux.items()})
         g_loss, g_aux = self._generator_step(ops.shape(real)[0], condition)
-        self.g_loss_tracker.update_state(g_loss)
-        aux.update(g_aux)
-        for name, value in aux.items():
-            self.aux_trackers[name].update_state(ops.stop_gradient(value))
+        self.g_loss_tracker.update_state(*mixed_precision.loggable(g_loss, self.g_optimizer))
+        aux.update({name: (value, self.g_optimizer) for name, value in g_aux.items()})
+        for name, (value, optimizer) in aux.items():
+            value = ops.stop_gradient(value)
+            self.aux_trackers[name].update_state(*mixed_precision.loggable(value, optimizer))
         self.optimizer.iterations.assign_add(1)
         return {m.name: m.result() for m in self.metrics}
 

@@ -2,6 +2,7 @@
 
 import keras
 import numpy as np
+from keras import ops
 
 from keras_gan import checks, networks
 from keras_gan.models.gan import GAN
@@ -64,7 +65,7 @@ class ConditionalGAN(GAN):
         return data[0], data[1]
 
     def discriminate(self, samples, condition=None):
-        return self.discriminator([samples, condition], training=True)
+        return ops.cast(self.discriminator([samples, condition], training=True), "float32")
 
     def generate_batch(self, batch_size, condition=None):
         return self.generator([self.sample_latents(batch_size), condition], training=True)

@@ -3,7 +3,7 @@
 import keras
 from keras import ops
 
-from keras_gan import losses, networks
+from keras_gan import losses, mixed_precision, networks
 from keras_gan.models.adversarial_model import AdversarialModel
 
 
@@ -63,11 +63,15 @@ class WGANGP(AdversarialModel):
 
     def gradient_penalty(self, real, fake, condition=None):
         """`mean((‖∇D(x̂)‖₂ − 1)²)` on per-sample random interpolates of `real` and `fake`."""
-        shape = (ops.shape(real)[0],) + (1,) * (len(self.data_shape))
-        alpha = keras.random.uniform(shape, seed=self.seed_generator)
-        interpolates = alpha * real + (1.0 - alpha) * fake
-        grads = self._input_gradient(lambda x: self.discriminate(x, condition), interpolates)
-        return losses.gradient_penalty(grads)
+        ones = (1,) * len(self.data_shape)
+        alpha = self._replica_draw(
+            lambda n: keras.random.uniform((n, *ones), seed=self.seed_generator), ops.shape(real)[0]
+        )
+        interpolates = alpha * real + (1.0 - alpha) * ops.cast(fake, "float32")
+        # Under float16 the input gradient is taken on D's scaled output, like D's loss.
+        scale = mixed_precision.loss_scale(self.d_optimizer)
+        grads = self._input_gradient(lambda x: self.discriminate(x, condition) * scale, interpolates)
+        return losses.gradient_penalty(grads / scale)
 
     def discriminator_loss(self, real, fake, condition=None):
         critic_loss = losses.wasserstein_critic_loss(

@@ -1,0 +1,154 @@
+"""Trains each model a few steps on 1 device and on N devices (same seed, same global batch).
+
+Run by `test_data_parallel.py` in a fresh process, because simulated devices must be
+configured before JAX or TensorFlow starts:
+
+    KERAS_BACKEND=jax python tests/data_parallel_check.py --out weights.npz
+    KERAS_BACKEND=jax python tests/data_parallel_check.py --out w.npz --models gan \\
+        --num-processes 2 --process-id 0 --coordinator localhost:12345   # and process 1
+
+JAX: `keras.distribution.DataParallel` over N simulated CPU devices (one process), or
+over one device in each of N processes (`jax.distributed.initialize`, each process
+feeding its own half of every global batch). TensorFlow: `MirroredStrategy` over N
+logical CPU devices. Saves every model's weights, per run, to `--out`.
+"""
+
+import argparse
+import os
+import sys
+
+
+def _configure(args):
+    backend = os.environ.get("KERAS_BACKEND")
+    if backend == "jax" and args.num_processes == 1:
+        os.environ["XLA_FLAGS"] = f"--xla_force_host_platform_device_count={args.devices}"
+    if backend == "jax" and args.num_processes > 1:
+        import jax
+
+        jax.distributed.initialize(args.coordinator, args.num_processes, args.process_id)
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        cpu = tf.config.list_physical_devices("CPU")[0]
+        tf.config.set_logical_device_configuration(
+            cpu, [tf.config.LogicalDeviceConfiguration()] * args.devices
+        )
+
+
+def _models():
+    import keras_gan
+
+    return {
+        "gan": (lambda: keras_gan.GAN((2,), latent_dim=4, hidden_units=(16, 16), seed=1), (2,)),
+        "conditional_gan": (
+            lambda: keras_gan.ConditionalGAN((2,), num_classes=3, latent_dim=4, hidden_units=(16, 16), seed=1),
+            (2,),
+        ),
+        # Vectors: MLPs without BatchNorm (an image WGANGP's generator has BatchNorm).
+        "wgan_gp": (lambda: keras_gan.WGANGP((2,), latent_dim=4, hidden_units=(16, 16), d_steps=2, seed=1), (2,)),
+        "dcgan": (lambda: keras_gan.DCGAN((16, 16, 1), latent_dim=8, filters=4, seed=1), (16, 16, 1)),
+        "dcgan_sync_bn": (lambda: _sync_batch_norm(keras_gan.DCGAN((16, 16, 1), latent_dim=8, filters=4, seed=1)),
+                          (16, 16, 1)),
+    }
+
+
+def _sync_batch_norm(model):
+    """`model` with every BatchNormalization synchronized across replicas (TensorFlow only)."""
+    import keras
+
+    def clone(layer):
+        config = layer.get_config()
+        if isinstance(layer, keras.layers.BatchNormalization):
+            config["synchronized"] = True
+        return type(layer).from_config(config)
+
+    return type(model)(
+        model.data_shape, model.latent_dim, filters=model.filters, seed=model.seed,
+        generator=keras.models.clone_model(model.generator, clone_function=clone),
+        discriminator=keras.models.clone_model(model.discriminator, clone_function=clone),
+    )
+
+
+_STRATEGIES = {}
+
+
+def _mirrored_strategy(devices):
+    # One per process: a second MirroredStrategy's collectives can clash with the first's.
+    if devices not in _STRATEGIES:
+        import tensorflow as tf
+
+        _STRATEGIES[devices] = tf.distribute.MirroredStrategy([f"/cpu:{i}" for i in range(devices)])
+    return _STRATEGIES[devices]
+
+
+def _train(name, distributed, args):
+    """Trains `name` for `args.steps` steps of global batch `args.batch_size`; returns its weights."""
+    import contextlib
+
+    import keras
+    import numpy as np
+
+    build, shape = _models()[name]
+    n = args.steps * args.batch_size
+    rng = np.random.default_rng(0)
+    x = rng.uniform(-1, 1, (n, *shape)).astype("float32")
+    y = (np.arange(n) % 3).astype("int32") if name == "conditional_gan" else None
+    batch_size = args.batch_size
+    if args.num_processes > 1:  # each process feeds its own rows of every global batch
+        local = batch_size // args.num_processes
+        rows = np.arange(n).reshape(args.steps, args.num_processes, local)[:, args.process_id].ravel()
+        x, y, batch_size = x[rows], None if y is None else y[rows], local
+    scope = contextlib.nullcontext()
+    if keras.backend.backend() == "jax":
+        import jax
+
+        # Several processes: each feeds its own rows (sharded here), so no auto-sharding.
+        distribution = keras.distribution.DataParallel(
+            devices=jax.devices(), auto_shard_dataset=args.num_processes == 1
+        )
+        keras.distribution.set_distribution(distribution if distributed else None)
+    elif distributed:
+        scope = _mirrored_strategy(args.devices).scope()
+    keras.utils.set_random_seed(0)
+    with scope:
+        model = build()
+        # SGD, not Adam: Adam's update hardly depends on the gradient's scale, so it
+        # would hide gradients summed instead of averaged over replicas.
+        model.compile(d_optimizer=keras.optimizers.SGD(0.05), g_optimizer=keras.optimizers.SGD(0.05))
+    before = [np.array(keras.ops.convert_to_numpy(v.value)) for v in model.weights]
+    model.fit(x, y, batch_size=batch_size, epochs=1, shuffle=False, verbose=0)
+    after = [np.array(keras.ops.convert_to_numpy(v.value)) for v in model.weights]
+    iterations = [int(keras.ops.convert_to_numpy(o.iterations.value)) for o in (model.d_optimizer, model.g_optimizer)]
+    return before, after, iterations
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", required=True, help="npz file for the weights")
+    parser.add_argument("--devices", type=int, default=2)
+    parser.add_argument("--models", default="gan,conditional_gan,wgan_gp,dcgan")
+    parser.add_argument("--steps", type=int, default=3)
+    parser.add_argument("--batch-size", type=int, default=16)
+    parser.add_argument("--num-processes", type=int, default=1)
+    parser.add_argument("--process-id", type=int, default=0)
+    parser.add_argument("--coordinator", default=None)
+    args = parser.parse_args(argv)
+    _configure(args)
+    import numpy as np
+
+    arrays = {}
+    runs = ("distributed",) if args.num_processes > 1 else ("single", "distributed")
+    for name in args.models.split(","):
+        for run in runs:
+            before, after, iterations = _train(name, run == "distributed", args)
+            arrays[f"{name}/{run}/iterations"] = np.array(iterations)
+            for i, (b, a) in enumerate(zip(before, after)):
+                arrays[f"{name}/{run}/before/{i:03d}"] = b
+                arrays[f"{name}/{run}/after/{i:03d}"] = a
+    if args.process_id == 0:
+        np.savez(args.out, **arrays)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

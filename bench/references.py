@@ -219,22 +219,24 @@ def run_torch(steps, warmup, batch_size=256):
     import torch
     import torch.nn.functional as F
 
-    gen, disc = _torch_models(torch.nn)
+    # The GPU when there is one, as Keras's torch backend does.
+    device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    gen, disc = (net.to(device) for net in _torch_models(torch.nn))
     g_opt = torch.optim.Adam(gen.parameters(), lr=LR, eps=EPS)
     d_opt = torch.optim.Adam(disc.parameters(), lr=LR, eps=EPS)
-    batches = itertools.cycle([torch.from_numpy(b) for b in _real_data(batch_size, True)])
+    batches = itertools.cycle([torch.from_numpy(b).to(device) for b in _real_data(batch_size, True)])
 
     def train_step():
         real = next(batches)
         with torch.no_grad():
-            fake = gen(torch.randn(batch_size, LATENT_DIM))
+            fake = gen(torch.randn(batch_size, LATENT_DIM, device=device))
         d_opt.zero_grad(set_to_none=True)
         d_loss = F.softplus(-disc(real)).mean() + F.softplus(disc(fake)).mean()
         d_loss.backward()
         d_opt.step()
         disc.requires_grad_(False)
         g_opt.zero_grad(set_to_none=True)
-        g_loss = F.softplus(-disc(gen(torch.randn(batch_size, LATENT_DIM)))).mean()
+        g_loss = F.softplus(-disc(gen(torch.randn(batch_size, LATENT_DIM, device=device)))).mean()
         g_loss.backward()
         g_opt.step()
         disc.requires_grad_(True)

@@ -5,6 +5,8 @@ import contextlib
 import keras
 import tensorflow as tf
 
+from keras_gan.backend.generic import batch_normalization_training, conv, conv_transpose  # noqa: F401 (re-exported)
+
 
 class AdversarialTrainer:
     """Backend mixin for `AdversarialModel` on TensorFlow."""
@@ -30,6 +32,3 @@ class AdversarialTrainer:
     def _no_grad(self):
         # Ops run outside a tape are not recorded: nothing to switch off.
         return contextlib.nullcontext()
-
-
-conv_transpose = keras.ops.conv_transpose

@@ -25,15 +25,15 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PAIRS = [("tensorflow", "tf"), ("torch", "torch"), ("jax", "jax")]
-FAST = "jax+layers"  # G built with keras_gan.layers.Conv2DTranspose
-TARGETS = {"tensorflow": 0.95, "torch": 0.90, "jax": 1.0, FAST: 1.0}
+FAST = {"torch": "torch+layers", "jax": "jax+layers"}  # networks built with keras_gan.layers
+TARGETS = {"tensorflow": 0.95, "torch": 0.90, "jax": 1.0, "torch+layers": 0.90, "jax+layers": 1.0}
 
 
 def run_keras_gan(steps, warmup, batch_size, fast_layers=False, dtype_policy="float32"):
     """Times `model.fit` of keras-gan's DCGAN with the reference network on this backend.
 
-    With `fast_layers`, G's `keras.layers.Conv2DTranspose` become `keras_gan.layers.Conv2DTranspose`
-    (same weights and maths, faster kernel gradient on JAX).
+    With `fast_layers`, the networks' Keras `Conv2D`, `Conv2DTranspose` and `BatchNormalization`
+    become their `keras_gan.layers` drop-ins (same weights and maths, faster kernels).
 
     Returns:
         dict with `img_per_s` (median over timed steps) and `first_step_s`.
@@ -49,10 +49,11 @@ def run_keras_gan(steps, warmup, batch_size, fast_layers=False, dtype_policy="fl
     generator, discriminator = _keras_models(keras)
     if fast_layers:
         def swap(layer):
-            cls = keras_gan.layers.Conv2DTranspose if isinstance(layer, keras.layers.Conv2DTranspose) else type(layer)
+            cls = getattr(keras_gan.layers, type(layer).__name__, type(layer))
             return cls.from_config(layer.get_config())
 
         generator = keras.models.clone_model(generator, clone_function=swap)
+        discriminator = keras.models.clone_model(discriminator, clone_function=swap)
     model = keras_gan.DCGAN((28, 28, 1), latent_dim=100, generator=generator, discriminator=discriminator)
     model.compile(
         d_optimizer=keras.optimizers.Adam(LR, epsilon=EPS),
@@ -75,8 +76,11 @@ def run_keras_gan(steps, warmup, batch_size, fast_layers=False, dtype_policy="fl
 
 
 def _child(command, env=None):
+    # The checkout this file is in, not whichever keras_gan is installed.
+    path = os.pathsep.join(p for p in (os.path.dirname(HERE), os.environ.get("PYTHONPATH")) if p)
     out = subprocess.run(
-        command, capture_output=True, text=True, env={**os.environ, **(env or {})}, cwd=HERE, check=False
+        command, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": path, **(env or {})},
+        cwd=HERE, check=False,
     )
     if out.returncode:
         raise RuntimeError(f"{' '.join(command)} failed:\n{out.stderr[-3000:]}")
@@ -109,13 +113,14 @@ def main():
             results.setdefault("ref:" + ref, []).append(_child([sys.executable, "references.py", ref, *sizes], policy))
             child = [sys.executable, __file__, "--child", backend, *sizes, "--dtype-policy", args.dtype_policy]
             results.setdefault(backend, []).append(_child(child, {"KERAS_BACKEND": backend}))
-            if backend == "jax":
-                results.setdefault(FAST, []).append(_child([*child, "--fast-layers"], {"KERAS_BACKEND": backend}))
+            if backend in FAST:
+                results.setdefault(FAST[backend], []).append(
+                    _child([*child, "--fast-layers"], {"KERAS_BACKEND": backend}))
     print(f"DCGAN (TF tutorial network), batch {args.batch_size}, {args.steps} timed steps, {args.rounds} rounds, "
           f"dtype policy {args.dtype_policy}")
     print(f"{'backend':<11} {'keras-gan img/s':>15} {'reference img/s':>15} {'ratio':>6} {'target':>6} "
           f"{'1st step keras-gan':>18} {'1st step ref':>12}")
-    for backend, ref in [*PAIRS, (FAST, "jax")]:
+    for backend, ref in [*PAIRS, *((FAST[name], ref) for name, ref in PAIRS if name in FAST)]:
         if backend not in results:
             continue
         ours = statistics.median(r["img_per_s"] for r in results[backend])

@@ -1,22 +1,57 @@
-"""Layers whose gradients are fast on every backend."""
+"""Drop-in Keras layers (same weights, config and maths) with faster kernels on some backends.
+
+`Conv2DTranspose` has a fast kernel gradient on JAX and computes only the kept output on
+PyTorch; `Conv2D` and `BatchNormalization` avoid layout copies and elementwise chains on
+PyTorch. The kernels live in `keras_gan.backend`; elsewhere they are Keras's own.
+"""
 
 import keras
-from keras import ops
 
-from keras_gan.backend import conv_transpose
+from keras_gan.backend import batch_normalization_training, conv, conv_transpose
+
+
+@keras.saving.register_keras_serializable(package="keras_gan")
+class Conv2D(keras.layers.Conv2D):
+    """Drop-in `keras.layers.Conv2D`, same weights, no layout copies on PyTorch."""
+
+    def call(self, inputs):
+        outputs = conv(
+            inputs, self.kernel, self.bias if self.use_bias else None, strides=self.strides,
+            padding=self.padding, data_format=self.data_format, dilation_rate=self.dilation_rate,
+        )
+        return outputs if self.activation is None else self.activation(outputs)
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")
 class Conv2DTranspose(keras.layers.Conv2DTranspose):
-    """Drop-in `keras.layers.Conv2DTranspose`, same weights, faster kernel gradient on JAX (CPU)."""
+    """Drop-in `keras.layers.Conv2DTranspose`, same weights, faster on JAX (CPU) and PyTorch."""
 
     def call(self, inputs):
         outputs = conv_transpose(
-            inputs, self.kernel, strides=self.strides, padding=self.padding,
-            output_padding=self.output_padding, dilation_rate=self.dilation_rate,
-            data_format=self.data_format,
+            inputs, self.kernel, self.bias if self.use_bias else None, strides=self.strides,
+            padding=self.padding, output_padding=self.output_padding,
+            dilation_rate=self.dilation_rate, data_format=self.data_format,
         )
-        if self.use_bias:
-            shape = (1, 1, 1, self.filters) if self.data_format == "channels_last" else (1, self.filters, 1, 1)
-            outputs = ops.add(outputs, ops.reshape(self.bias, shape))
-        return self.activation(outputs)
+        return outputs if self.activation is None else self.activation(outputs)
+
+
+@keras.saving.register_keras_serializable(package="keras_gan")
+class BatchNormalization(keras.layers.BatchNormalization):
+    """Drop-in `keras.layers.BatchNormalization`, same weights, one fused kernel on PyTorch in training."""
+
+    def call(self, inputs, training=None, mask=None):
+        fused = (
+            training and self.trainable and mask is None and not (self.renorm or self.synchronized)
+            and keras.backend.standardize_dtype(inputs.dtype) == self.compute_dtype == "float32"
+        )
+        if not fused:
+            return super().call(inputs, training=training, mask=mask)
+        outputs, mean, variance = batch_normalization_training(
+            inputs, self.gamma if self.scale else None, self.beta if self.center else None,
+            self.axis, self.epsilon,
+        )
+        self.moving_mean.assign(self.moving_mean * self.momentum + mean * (1.0 - self.momentum))
+        self.moving_variance.assign(
+            self.moving_variance * self.momentum + variance * (1.0 - self.momentum)
+        )
+        return outputs

@@ -6,7 +6,7 @@ import keras
 import numpy as np
 from keras import layers
 
-from keras_gan.layers import Conv2DTranspose
+from keras_gan.layers import BatchNormalization, Conv2D, Conv2DTranspose
 
 # DCGAN (Radford et al. 2015): weights from N(0, 0.02), LeakyReLU slope 0.2.
 _INIT = keras.initializers.RandomNormal(mean=0.0, stddev=0.02)
@@ -124,7 +124,7 @@ def dcgan_stages(data_shape):
 
 def _batch_norm():
     # PyTorch-style statistics (momentum 0.1 there = 0.9 here, eps 1e-5), as DCGAN code uses.
-    return layers.BatchNormalization(momentum=0.9, epsilon=1e-5, gamma_initializer=_GAMMA_INIT)
+    return BatchNormalization(momentum=0.9, epsilon=1e-5, gamma_initializer=_GAMMA_INIT)
 
 
 def dcgan_generator(latent_dim, data_shape, filters=64, num_classes=None, name="generator"):
@@ -178,7 +178,7 @@ def dcgan_discriminator(data_shape, filters=64, normalization="batch", num_class
     stages, _, _ = dcgan_stages(data_shape)
     inputs, h = _data_inputs(data_shape, num_classes)
     for stage in range(stages):
-        h = layers.Conv2D(
+        h = Conv2D(
             filters * 2**stage, 4, strides=2, padding="same",
             use_bias=stage == 0 or normalization != "batch", kernel_initializer=_INIT,
         )(h)

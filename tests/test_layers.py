@@ -1,4 +1,6 @@
-"""keras_gan.layers.Conv2DTranspose computes what keras's does: same outputs, same gradients."""
+"""keras_gan.layers compute what keras's layers do: same outputs, gradients, statistics, weights and config."""
+
+import os
 
 import keras
 import numpy as np
@@ -7,30 +9,131 @@ import pytest
 import keras_gan
 
 
+def _twins(ours, theirs, input_shape, seed=0):
+    """The same model built with our layers and with Keras's, sharing random weights."""
+    rng = np.random.default_rng(seed)
+    a = keras.Sequential([keras.Input(input_shape), *ours])
+    b = keras.Sequential([keras.Input(input_shape), *theirs])
+    values = [rng.standard_normal(v.shape).astype("float32") * 0.5 for v in b.weights]
+    values = [np.abs(w) + 0.5 if "variance" in v.name else w for v, w in zip(b.weights, values)]
+    a.set_weights(values)
+    b.set_weights(values)
+    return a, b
+
+
+def _assert_same_training_step(ours, theirs, x, atol=1e-4):
+    """Equal outputs, then equal weights after one SGD step: equal gradients (and BN statistics)."""
+    np.testing.assert_allclose(ours.predict(x, verbose=0), theirs.predict(x, verbose=0), atol=atol)
+    y = np.random.default_rng(1).standard_normal((len(x), *theirs.output_shape[1:])).astype("float32")
+    for model in (ours, theirs):
+        model.compile(optimizer=keras.optimizers.SGD(0.01), loss="mse")
+        model.fit(x, y, batch_size=len(x), epochs=1, verbose=0, shuffle=False)
+    for a, b in zip(ours.get_weights(), theirs.get_weights()):
+        np.testing.assert_allclose(a, b, atol=atol)
+
+
+def _images(shape=(8, 7, 7, 6)):
+    return np.random.default_rng(2).standard_normal(shape).astype("float32")
+
+
 @pytest.mark.parametrize(
     "kernel, strides, padding",
     [(4, 2, "same"), (5, 2, "same"), (5, 1, "same"), (3, 2, "valid"), (2, 3, "valid"), (3, 2, "same")],
 )
 def test_conv_transpose_matches_keras_outputs_and_gradients(kernel, strides, padding):
-    rng = np.random.default_rng(0)
-    x = rng.standard_normal((8, 7, 7, 6)).astype("float32")
-
-    def build(layer):
-        return keras.Sequential([keras.Input((7, 7, 6)), layer(3, kernel, strides=strides, padding=padding)])
-
-    ours, theirs = build(keras_gan.layers.Conv2DTranspose), build(keras.layers.Conv2DTranspose)
-    ours.set_weights([rng.standard_normal(w.shape).astype("float32") for w in theirs.get_weights()])
-    theirs.set_weights(ours.get_weights())
-    np.testing.assert_allclose(ours.predict(x, verbose=0), theirs.predict(x, verbose=0), atol=1e-4)
-    y = rng.standard_normal((8, *theirs.output_shape[1:])).astype("float32")
-    for model in (ours, theirs):  # one SGD step: equal updates mean equal kernel and bias gradients
-        model.compile(optimizer=keras.optimizers.SGD(0.01), loss="mse")
-        model.fit(x, y, batch_size=8, epochs=1, verbose=0, shuffle=False)
-    for a, b in zip(ours.get_weights(), theirs.get_weights()):
-        np.testing.assert_allclose(a, b, atol=1e-4)
+    ours, theirs = _twins([keras_gan.layers.Conv2DTranspose(3, kernel, strides=strides, padding=padding)],
+                          [keras.layers.Conv2DTranspose(3, kernel, strides=strides, padding=padding)], (7, 7, 6))
+    _assert_same_training_step(ours, theirs, _images())
 
 
-def test_layer_round_trips_through_config():
-    layer = keras_gan.layers.Conv2DTranspose(4, 5, strides=2, padding="same", activation="tanh")
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"output_padding": 1, "strides": 2},  # Keras's own kernel on every backend
+        {"use_bias": False, "activation": "tanh", "strides": 2},
+    ],
+)
+def test_conv_transpose_options_match_keras(kwargs):
+    ours, theirs = _twins([keras_gan.layers.Conv2DTranspose(4, 3, padding="same", **kwargs)],
+                          [keras.layers.Conv2DTranspose(4, 3, padding="same", **kwargs)], (7, 7, 6))
+    _assert_same_training_step(ours, theirs, _images())
+
+
+@pytest.mark.parametrize(
+    "kernel, strides, padding, kwargs",
+    [
+        (5, 2, "same", {}),  # asymmetric "same" padding (1, 2)
+        (4, 2, "same", {}),  # symmetric (1, 1)
+        (4, 1, "same", {"use_bias": False}),
+        (3, 2, "valid", {"activation": "relu"}),
+        (3, 1, "same", {"dilation_rate": 2}),
+        (3, 1, "valid", {"groups": 2}),
+    ],
+)
+def test_conv_matches_keras_outputs_and_gradients(kernel, strides, padding, kwargs):
+    ours, theirs = _twins([keras_gan.layers.Conv2D(4, kernel, strides=strides, padding=padding, **kwargs)],
+                          [keras.layers.Conv2D(4, kernel, strides=strides, padding=padding, **kwargs)], (7, 7, 6))
+    _assert_same_training_step(ours, theirs, _images())
+
+
+@pytest.mark.parametrize(
+    "input_shape, kwargs",
+    [
+        ((7, 7, 6), {}),
+        ((7, 7, 6), {"momentum": 0.9, "epsilon": 1e-5, "center": False}),
+        ((7, 7, 6), {"axis": 1, "scale": False}),
+        ((12,), {}),
+    ],
+)
+def test_batch_norm_matches_keras_in_training_and_inference(input_shape, kwargs):
+    ours, theirs = _twins([keras_gan.layers.BatchNormalization(**kwargs)],
+                          [keras.layers.BatchNormalization(**kwargs)], input_shape)
+    x = _images((16, *input_shape)) * 3 + 1
+    for model in (ours, theirs):  # moving statistics updated by a training call
+        model(x, training=True)
+    np.testing.assert_allclose(
+        keras.ops.convert_to_numpy(ours(x, training=True)),
+        keras.ops.convert_to_numpy(theirs(x, training=True)), atol=1e-4,
+    )
+    _assert_same_training_step(ours, theirs, x)  # predict: inference; fit: gradients and statistics
+
+
+def test_batch_norm_after_keras_conv_transpose_matches_keras():
+    # On torch Keras's transposed convolution returns a strided window of a larger output.
+    def net(bn):
+        return [keras.layers.Conv2DTranspose(4, 3, strides=2, padding="same"), bn()]
+
+    ours, theirs = _twins(net(keras_gan.layers.BatchNormalization), net(keras.layers.BatchNormalization), (7, 7, 6))
+    _assert_same_training_step(ours, theirs, _images())
+
+
+def _small_net(module):
+    return keras.Sequential([
+        keras.Input((8, 8, 3)),
+        module.Conv2D(4, 5, strides=2, padding="same"),
+        module.BatchNormalization(),
+        module.Conv2DTranspose(2, 5, strides=2, padding="same", activation="tanh"),
+    ])
+
+
+@pytest.mark.parametrize("name", ["Conv2D", "Conv2DTranspose", "BatchNormalization"])
+def test_layer_round_trips_through_config(name):
+    kwargs = {} if name == "BatchNormalization" else {"filters": 4, "kernel_size": 5, "strides": 2, "padding": "same"}
+    layer = getattr(keras_gan.layers, name)(**kwargs)
     clone = keras.layers.deserialize(keras.layers.serialize(layer))
     assert type(clone) is type(layer) and clone.get_config() == layer.get_config()
+
+
+def test_model_saves_loads_and_shares_weights_with_keras_layers(tmp_path):
+    x = _images((4, 8, 8, 3))
+    ours = _small_net(keras_gan.layers)
+    ours(x, training=True)  # moving statistics away from their initial values
+    path = os.path.join(tmp_path, "net.keras")
+    ours.save(path)
+    loaded = keras.models.load_model(path)
+    assert [type(layer) for layer in loaded.layers] == [type(layer) for layer in ours.layers]
+    np.testing.assert_allclose(loaded.predict(x, verbose=0), ours.predict(x, verbose=0), atol=1e-6)
+    theirs = _small_net(keras.layers)  # the same weight files load into Keras's own layers
+    ours.save_weights(os.path.join(tmp_path, "net.weights.h5"))
+    theirs.load_weights(os.path.join(tmp_path, "net.weights.h5"))
+    np.testing.assert_allclose(theirs.predict(x, verbose=0), ours.predict(x, verbose=0), atol=1e-4)

@@ -7,7 +7,9 @@ Each backend module defines `AdversarialTrainer`, a mixin that gives a model:
 - `_input_gradient(fn, x)`, a differentiable input gradient (gradient penalties);
 - `_no_grad()`, a context in which no gradient graph is recorded;
 - `sync_training_state()`, which makes the variables current between batches of `fit` (JAX);
-and `conv_transpose`, `keras.ops.conv_transpose` with gradients that are fast on that backend.
+and the kernels behind `keras_gan.layers`, each computing what Keras's layer computes, faster on
+some backend: `conv` and `conv_transpose` (`keras.ops` signatures plus `bias`) and
+`batch_normalization_training`; `keras_gan.backend.generic` has them in `keras.ops`.
 Everything else about training is written once, in `keras_gan.models.AdversarialModel`.
 """
 
@@ -16,15 +18,21 @@ import keras
 _BACKEND = keras.backend.backend()
 
 if _BACKEND == "tensorflow":
-    from keras_gan.backend.tensorflow_trainer import AdversarialTrainer, conv_transpose
+    from keras_gan.backend.tensorflow_trainer import (
+        AdversarialTrainer, batch_normalization_training, conv, conv_transpose,
+    )
 elif _BACKEND == "jax":
-    from keras_gan.backend.jax_trainer import AdversarialTrainer, conv_transpose
+    from keras_gan.backend.jax_trainer import (
+        AdversarialTrainer, batch_normalization_training, conv, conv_transpose,
+    )
 elif _BACKEND == "torch":
-    from keras_gan.backend.torch_trainer import AdversarialTrainer, conv_transpose
+    from keras_gan.backend.torch_trainer import (
+        AdversarialTrainer, batch_normalization_training, conv, conv_transpose,
+    )
 else:
     raise ImportError(
         f"keras-gan supports the tensorflow, jax and torch backends; "
         f"KERAS_BACKEND is {_BACKEND!r}. Set KERAS_BACKEND to one of those."
     )
 
-__all__ = ["AdversarialTrainer", "conv_transpose"]
+__all__ = ["AdversarialTrainer", "batch_normalization_training", "conv", "conv_transpose"]

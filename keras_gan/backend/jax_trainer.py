@@ -15,6 +15,8 @@ import jax
 import keras
 
 from keras_gan.mixed_precision import scale_loss
+from keras_gan.backend import generic
+from keras_gan.backend.generic import batch_normalization_training, conv  # noqa: F401 (re-exported)
 
 
 class AdversarialTrainer:
@@ -110,7 +112,7 @@ def _current(scope, variable, old):
     return old if value is None else value
 
 
-def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=None,
+def conv_transpose(inputs, kernel, bias=None, strides=1, padding="valid", output_padding=None,
                    dilation_rate=1, data_format=None):
     """`keras.ops.conv_transpose` with a fast kernel gradient on XLA:CPU.
 
@@ -119,7 +121,7 @@ def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=No
     as patches of the output gradient and one matrix product (what this does).
     Other cases (dilation, `output_padding`, channels-first) use `keras.ops`.
 
-    Args and Returns: as `keras.ops.conv_transpose`.
+    Args and Returns: as `keras_gan.backend.generic.conv_transpose`.
     """
     inputs, kernel = keras.ops.convert_to_tensor(inputs), keras.ops.convert_to_tensor(kernel)
     strides = _pair(strides)
@@ -130,9 +132,10 @@ def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=No
         and inputs.ndim == 4
     )
     if not plain:
-        return keras.ops.conv_transpose(inputs, kernel, strides, padding, output_padding,
-                                        data_format, dilation_rate)
-    return _patch_grad_conv_transpose(strides, padding.lower())(inputs, kernel)
+        return generic.conv_transpose(inputs, kernel, bias, strides, padding, output_padding,
+                                      dilation_rate, data_format)
+    outputs = _patch_grad_conv_transpose(strides, padding.lower())(inputs, kernel)
+    return generic.add_bias(outputs, bias, data_format)
 
 
 def _pair(value):

@@ -14,6 +14,7 @@ import keras
 import tensorflow as tf
 
 from keras_gan.mixed_precision import scale_loss
+from keras_gan.backend.generic import batch_normalization_training, conv, conv_transpose  # noqa: F401 (re-exported)
 
 
 class AdversarialTrainer:
@@ -64,5 +65,3 @@ def _num_replicas():
     context = tf.distribute.get_replica_context()
     return 1 if context is None else context.num_replicas_in_sync
 
-
-conv_transpose = keras.ops.conv_transpose

@@ -112,18 +112,7 @@ def conv_transpose(inputs, kernel, bias=None, strides=1, padding="valid", output
 
 
 def batch_normalization_training(inputs, gamma, beta, axis, epsilon):
-    """Normalizes `inputs` by their own mean and variance over all axes but `axis`.
-
-    Args:
-        inputs: a float tensor.
-        gamma, beta: scale and offset of length `inputs.shape[axis]`, or None.
-        axis: the feature axis.
-        epsilon: added to the variance.
-
-    Returns:
-        `(outputs, mean, variance)`, the variance biased (divided by the count), as
-        `keras.ops.moments` gives it.
-    """
+    """`generic.batch_normalization_training` through `F.batch_norm` (same Args and Returns)."""
     x = torch.movedim(_tensor(inputs), axis, 1)
     layout = _memory_format(x)
     if not x.is_contiguous(memory_format=layout):  # strided views: 17x slower

@@ -107,6 +107,37 @@ def test_batch_norm_after_keras_conv_transpose_matches_keras():
     _assert_same_training_step(ours, theirs, _images())
 
 
+def _shared_layers_net(module):
+    """Each layer called twice per step, as D is on a real and a generated batch."""
+    conv = module.Conv2D(8, 5, strides=2, padding="same")
+    up = module.Conv2DTranspose(3, 5, strides=1, padding="same")
+    a, b = keras.Input((7, 7, 6)), keras.Input((7, 7, 6))
+    return keras.Model([a, b], keras.layers.Add()([up(conv(a)), up(conv(b))]))
+
+
+def test_kernels_follow_weight_updates_across_steps_and_reuse():
+    # The torch kernels keep a per-version copy of each kernel: a stale copy would
+    # show up here as outputs or weights drifting from Keras's after updates.
+    ours, theirs = _shared_layers_net(keras_gan.layers), _shared_layers_net(keras.layers)
+    rng = np.random.default_rng(0)
+    values = [rng.standard_normal(v.shape).astype("float32") * 0.3 for v in theirs.weights]
+    ours.set_weights(values)
+    theirs.set_weights(values)
+    x = [_images((12, 7, 7, 6)), _images((12, 7, 7, 6))[::-1].copy()]
+    y = rng.standard_normal((12, 4, 4, 3)).astype("float32")
+    for model in (ours, theirs):
+        model.compile(optimizer=keras.optimizers.SGD(0.05), loss="mse")
+        model.fit(x, y, batch_size=4, epochs=1, verbose=0, shuffle=False)  # 3 steps
+    for a, b in zip(ours.get_weights(), theirs.get_weights()):
+        np.testing.assert_allclose(a, b, atol=1e-4)
+    assert not np.allclose(ours.get_weights()[0], values[0], atol=1e-3)  # the steps did move the kernel
+    np.testing.assert_allclose(ours.predict(x, verbose=0), theirs.predict(x, verbose=0), atol=1e-4)
+    new = [w * -0.5 for w in values]  # weights assigned in place, after the kernels were used
+    ours.set_weights(new)
+    theirs.set_weights(new)
+    np.testing.assert_allclose(ours.predict(x, verbose=0), theirs.predict(x, verbose=0), atol=1e-4)
+
+
 def _small_net(module):
     return keras.Sequential([
         keras.Input((8, 8, 3)),

@@ -32,8 +32,8 @@ TARGETS = {"tensorflow": 0.95, "torch": 0.90, "jax": 1.0, "torch+layers": 0.90, 
 def run_keras_gan(steps, warmup, batch_size, fast_layers=False, dtype_policy="float32"):
     """Times `model.fit` of keras-gan's DCGAN with the reference network on this backend.
 
-    With `fast_layers`, the networks' Keras `Conv2D`, `Conv2DTranspose` and `BatchNormalization`
-    become their `keras_gan.layers` drop-ins (same weights and maths, faster kernels).
+    With `fast_layers`, the networks go through `keras_gan.layers.convert`: their Keras `Conv2D`,
+    `Conv2DTranspose` and `BatchNormalization` become drop-ins with faster kernels (same weights and maths).
 
     Returns:
         dict with `img_per_s` (median over timed steps) and `first_step_s`.
@@ -48,12 +48,7 @@ def run_keras_gan(steps, warmup, batch_size, fast_layers=False, dtype_policy="fl
 
     generator, discriminator = _keras_models(keras)
     if fast_layers:
-        def swap(layer):
-            cls = getattr(keras_gan.layers, type(layer).__name__, type(layer))
-            return cls.from_config(layer.get_config())
-
-        generator = keras.models.clone_model(generator, clone_function=swap)
-        discriminator = keras.models.clone_model(discriminator, clone_function=swap)
+        generator, discriminator = keras_gan.layers.convert(generator), keras_gan.layers.convert(discriminator)
     model = keras_gan.DCGAN((28, 28, 1), latent_dim=100, generator=generator, discriminator=discriminator)
     model.compile(
         d_optimizer=keras.optimizers.Adam(LR, epsilon=EPS),

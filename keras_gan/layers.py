@@ -55,3 +55,38 @@ class BatchNormalization(keras.layers.BatchNormalization):
             self.moving_variance * self.momentum + variance * (1.0 - self.momentum)
         )
         return outputs
+
+
+_SWAPS = {
+    keras.layers.Conv2D: Conv2D,
+    keras.layers.Conv2DTranspose: Conv2DTranspose,
+    keras.layers.BatchNormalization: BatchNormalization,
+}
+
+
+def convert(model):
+    """A copy of `model` whose Keras `Conv2D`, `Conv2DTranspose` and `BatchNormalization` are these drop-ins.
+
+    Weights (moving statistics included) are copied; other layers are cloned as they are.
+    For a user-built `Sequential` or functional generator or discriminator:
+    `DCGAN(generator=keras_gan.layers.convert(my_generator), ...)`.
+
+    Args:
+        model: a built `Sequential` or functional `keras.Model`.
+
+    Returns:
+        The new model.
+    """
+    if not isinstance(model, keras.Model) or not model.built:
+        raise ValueError(
+            f"convert() takes a built Sequential or functional keras.Model, got {type(model).__name__}. "
+            "Build it first, e.g. with keras.Input as its first layer."
+        )
+
+    def swap(layer):
+        kind = _SWAPS.get(type(layer))  # exact types: a user's subclass keeps its own call()
+        return kind.from_config(layer.get_config()) if kind else layer.__class__.from_config(layer.get_config())
+
+    clone = keras.models.clone_model(model, clone_function=swap)
+    clone.set_weights(model.get_weights())
+    return clone

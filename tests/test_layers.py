@@ -168,3 +168,25 @@ def test_model_saves_loads_and_shares_weights_with_keras_layers(tmp_path):
     ours.save_weights(os.path.join(tmp_path, "net.weights.h5"))
     theirs.load_weights(os.path.join(tmp_path, "net.weights.h5"))
     np.testing.assert_allclose(theirs.predict(x, verbose=0), ours.predict(x, verbose=0), atol=1e-4)
+
+
+def test_convert_swaps_keras_layers_and_keeps_weights():
+    theirs = keras.Sequential([
+        keras.Input((8, 8, 3)),
+        keras.layers.Conv2D(4, 5, strides=2, padding="same"),
+        keras.layers.BatchNormalization(),
+        keras.layers.LeakyReLU(0.2),
+        keras.layers.Conv2DTranspose(2, 5, strides=2, padding="same", activation="tanh"),
+    ])
+    x = _images((4, 8, 8, 3))
+    theirs(x, training=True)  # moving statistics away from their initial values
+    ours = keras_gan.layers.convert(theirs)
+    assert [type(layer) for layer in ours.layers] == [
+        keras_gan.layers.Conv2D, keras_gan.layers.BatchNormalization, keras.layers.LeakyReLU,
+        keras_gan.layers.Conv2DTranspose,
+    ]
+    assert ours.layers[0] is not theirs.layers[0]
+    np.testing.assert_allclose(ours.predict(x, verbose=0), theirs.predict(x, verbose=0), atol=1e-4)
+    _assert_same_training_step(ours, theirs, x)
+    with pytest.raises(ValueError, match="built Sequential or functional"):
+        keras_gan.layers.convert(keras.layers.Dense(3))

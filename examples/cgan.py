@@ -1,10 +1,9 @@
 """Train a conditional GAN (Mirza & Osindero 2014) on labelled digits and write a grid
-with one row per class, a grid per epoch and a loss plot.
+with one row per class, a grid per epoch (also one row per class) and a loss plot.
 
     KERAS_BACKEND=jax python examples/cgan.py --epochs 10 --out out/cgan
 """
 
-import numpy as np
 from _common import image_parser, load_data, train_and_draw
 
 
@@ -24,8 +23,7 @@ def main(argv=None):
     )
 
     def rows_per_class():
-        labels = np.repeat(np.arange(num_classes), args.per_class)
-        return model.generate(labels=labels, seed=args.seed), args.per_class
+        return model.generate_grid(num_classes * args.per_class, seed=args.seed)
 
     return train_and_draw(model, args, "cgan", x, y, final_grid=rows_per_class)
 

@@ -38,9 +38,11 @@ class FiniteLossGuard(keras.callbacks.Callback):
 class SampleGrid(keras.callbacks.Callback):
     """Writes a PNG grid of samples from fixed latents after every `every` epochs.
 
+    Conditional models draw one row per class (`model.generate_grid`).
+
     Args:
         directory: folder for `epoch_001.png`, ...
-        num_samples: images per grid.
+        num_samples: images per grid (conditional models: rounded down to whole rows).
         seed: seed of the fixed latents, so grids show one set of z over training.
         every: epochs between grids.
         gif: also write `progress.gif`, one frame per grid of this run, when training ends
@@ -67,9 +69,9 @@ class SampleGrid(keras.callbacks.Callback):
         from keras_gan.visualization import save_image_grid
 
         os.makedirs(self.directory, exist_ok=True)
-        images = self.model.generate(self.num_samples, seed=self.seed)
+        images, columns = self.model.generate_grid(self.num_samples, seed=self.seed)
         path = os.path.join(self.directory, f"epoch_{epoch + 1:03d}.png")
-        save_image_grid(images, path)
+        save_image_grid(images, path, columns=columns)
         self.paths.append(path)
 
     def on_train_end(self, logs=None):

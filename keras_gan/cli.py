@@ -32,21 +32,17 @@ def _zoo_command(commands):
 
 
 def _sample(args):
-    import numpy as np
-
     import keras_gan
 
     model = keras_gan.zoo.load(args.name, compile=False)
-    if isinstance(model, keras_gan.ConditionalGAN) and args.labels is None:
-        per_class = max(1, args.num_samples // model.num_classes)
-        labels = np.repeat(np.arange(model.num_classes), per_class)
-        images, columns = model.generate(labels=labels, seed=args.seed), per_class
+    if args.labels is None:
+        images, columns = model.generate_grid(args.num_samples, seed=args.seed)
     else:
-        labels = None if args.labels is None else [int(v) for v in args.labels.split(",")]
-        if labels is not None and len(labels) == 1:
-            labels = labels[0]
-        kwargs = {"labels": labels} if labels is not None else {}
-        images, columns = model.generate(args.num_samples, seed=args.seed, **kwargs), None
+        if not isinstance(model, keras_gan.ConditionalGAN):
+            raise ValueError(f"--labels needs a conditional model; {args.name!r} is a {type(model).__name__}.")
+        labels = [int(v) for v in args.labels.split(",")]
+        labels = labels[0] if len(labels) == 1 else labels
+        images, columns = model.generate(args.num_samples, labels=labels, seed=args.seed), None
     keras_gan.save_image_grid(images, args.output, columns=columns)
     print(f"Wrote {len(images)} samples from {args.name} to {args.output}")
 
@@ -148,11 +144,7 @@ def _train(args):
     )
     seconds = time.perf_counter() - start
 
-    if args.model == "cgan":  # one row per class
-        columns = max(1, 64 // model.num_classes)
-        images = model.generate(labels=np.repeat(np.arange(model.num_classes), columns), seed=0)
-    else:
-        images, columns = model.generate(64, seed=0), None
+    images, columns = model.generate_grid(64, seed=0)  # conditional: one row per class
     keras_gan.save_image_grid(images, os.path.join(args.out, "samples.png"), columns=columns)
     keras_gan.plot_history(history, os.path.join(args.out, "history.png"))
     backend = keras.backend.backend()

@@ -121,3 +121,18 @@ def test_sample_grid_writes_pngs_and_a_gif(tmp_path):
     assert sorted(p.name for p in tmp_path.glob("*.png")) == ["epoch_001.png", "epoch_002.png", "epoch_003.png"]
     with Image.open(tmp_path / "progress.gif") as gif:
         assert gif.n_frames == 3 and gif.size == Image.open(tmp_path / "epoch_001.png").size
+
+
+def test_sample_grid_draws_one_row_per_class_for_conditional_models(tmp_path):
+    from matplotlib import image as mpimg
+
+    model = keras_gan.ConditionalGAN((16, 16, 1), num_classes=3, latent_dim=4, filters=4, seed=0)
+    model.compile()
+    model.fit(fake_data((16, 16, 1), n=12), np.arange(12) % 3, batch_size=12, epochs=1, verbose=0,
+              callbacks=[SampleGrid(tmp_path, num_samples=7, seed=5)])
+    assert mpimg.imread(tmp_path / "epoch_001.png").shape[:2] == (3 * 16, 2 * 16)  # 3 classes x 2 columns
+    images, columns = model.generate_grid(7, seed=5)
+    assert columns == 2 and images.shape == (6, 16, 16, 1)
+    np.testing.assert_allclose(images, model.generate(labels=[0, 0, 1, 1, 2, 2], seed=5), atol=1e-6)
+    images, columns = tiny_gan((8, 8, 1)).generate_grid(5, seed=0)  # unconditional: n samples, square-ish
+    assert images.shape == (5, 8, 8, 1) and columns is None

@@ -70,6 +70,8 @@ def test_train_refuses_what_it_cannot_do(tmp_path):
         cli.main(["train", "gan", "--dataset", "ring8", "--out", str(tmp_path), "--epochs", "1"])
     with pytest.raises(SystemExit):  # argparse: unknown model
         cli.main(["train", "vae", "--out", str(tmp_path)])
+    with pytest.raises(ValueError, match="--labels needs a conditional model; 'dcgan_mnist' is a DCGAN"):
+        cli.main(["sample", "dcgan_mnist", "--labels", "3", "-o", str(tmp_path / "x.png")])
 
 
 def test_zoo_lists_the_entries(capsys):

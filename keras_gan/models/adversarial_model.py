@@ -259,6 +259,14 @@ class AdversarialModel(AdversarialTrainer, keras.Model):
             raise ValueError(f"num_samples={num_samples} but z has {len(z)} rows; pass one of them.")
         return self._predict_in_batches(checks.check_latents(z, self.latent_dim), batch_size, ema)
 
+    def generate_grid(self, num_samples=64, *, seed=None, ema=None):
+        """Samples laid out for a picture: `(images, columns)` for `keras_gan.save_image_grid`.
+
+        Unconditional models give `num_samples` images in a square-ish grid; conditional
+        ones give one row per class.
+        """
+        return self.generate(num_samples, seed=seed, ema=ema), None
+
     def _predict_in_batches(self, inputs, batch_size, ema=None):
         """Runs the generator in inference mode on `inputs` (an array or a list of arrays)."""
         if ema and self.generator_ema is None:

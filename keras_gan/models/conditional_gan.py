@@ -122,5 +122,11 @@ class ConditionalGAN(GAN):
         z = checks.check_latents(z, self.latent_dim)
         return self._predict_in_batches([z, labels.astype("int32")], batch_size, ema)
 
+    def generate_grid(self, num_samples=64, *, seed=None, ema=None):
+        """One row per class, `max(1, num_samples // num_classes)` samples each: `(images, columns)`."""
+        per_class = max(1, int(num_samples) // self.num_classes)
+        labels = np.repeat(np.arange(self.num_classes), per_class)
+        return self.generate(labels=labels, seed=seed, ema=ema), per_class
+
     def get_config(self):
         return {**super().get_config(), "num_classes": self.num_classes, "filters": self.filters}

@@ -100,6 +100,9 @@ class GeneratorEMA(keras.callbacks.Callback):
     are the live generator's. Training that continues keeps averaging from the
     model's current average.
 
+    With `compile(steps_per_execution=k)` the weights are seen every k steps; the
+    updates due in between use the weights seen at their end (`decay ** n`).
+
     Args:
         decay: weight of the old average per update (0.999 is common).
         start: training steps (`model.optimizer.iterations`) before averaging begins.
@@ -121,16 +124,24 @@ class GeneratorEMA(keras.callbacks.Callback):
         if self.model.generator_ema is None:
             self.model.set_generator_ema([v.value for v in self.model.generator.trainable_variables])
 
+    def on_epoch_begin(self, epoch, logs=None):
+        self._epoch_start = self._step
+
     def on_train_batch_end(self, batch, logs=None):
-        self._step += 1
-        if self._step % self.every:
+        # `batch` is the epoch's index of the last step run: with steps_per_execution = k,
+        # callbacks see every k-th step, and the k steps' updates are applied at once.
+        step = self._epoch_start + batch + 1
+        updates = step // self.every - self._step // self.every
+        self._step = step
+        if updates < 1:
             return
         self.model.sync_training_state()
         weights = [ops.stop_gradient(v.value) for v in self.model.generator.trainable_variables]
-        if self._step <= self.start:
+        if step <= self.start:
             self.model.set_generator_ema(weights)
             return
+        decay = self.decay ** updates
         self.model.set_generator_ema([
-            self.decay * ema + (1.0 - self.decay) * w
+            decay * ema + (1.0 - decay) * w
             for ema, w in zip(self.model.generator_ema, weights)
         ])

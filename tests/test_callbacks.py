@@ -70,6 +70,44 @@ def test_ema_is_the_decay_weighted_average_of_the_observed_weights(build, shape,
     assert np.abs(model.generate(8, seed=1) - raw_images).max() > 1e-5
 
 
+def test_ema_applies_the_updates_due_since_the_last_call():
+    # As Keras calls it with steps_per_execution=3: batch = the epoch's index of the last step run.
+    model = tiny_gan(seed=0)
+    model.compile()
+    ema = GeneratorEMA(decay=0.5, start=0, every=2)
+    ema.set_model(model)
+    variables = model.generator.trainable_variables
+    ema.on_train_begin()
+    average = weights_of(variables)
+    for epoch in range(2):
+        ema.on_epoch_begin(epoch)
+        for batch, due in ((2, 1), (5, 2)):  # steps 1-3 hold one multiple of 2, steps 4-6 two
+            for v in variables:
+                v.assign(v.value + 1.0)
+            weights = weights_of(variables)
+            ema.on_train_batch_end(batch)
+            average = [0.5**due * e + (1 - 0.5**due) * w for e, w in zip(average, weights)]
+            for got, want in zip(_ema_of(model), average):
+                np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-6)
+    assert ema._step == 12
+
+
+@pytest.mark.skipif(keras.backend.backend() == "torch", reason="Keras's torch fit runs one step per execution")
+def test_ema_counts_steps_not_callbacks_with_steps_per_execution():
+    # Callbacks see every 2nd step: each call applies the two updates due, with the weights it sees.
+    model = tiny_gan(seed=0)
+    model.compile(steps_per_execution=2)
+    record = RecordGenerator()
+    model.fit(fake_data((2,), n=64), batch_size=16, epochs=2, verbose=0,
+              callbacks=[GeneratorEMA(decay=0.5, start=2, every=1), record])
+    assert len(record.steps) == 4 and int(model.optimizer.iterations) == 8
+    ema = record.steps[0]  # steps 1-2: up to start, the weights themselves
+    for weights in record.steps[1:]:  # steps 3-4, 5-6, 7-8: two updates each
+        ema = [0.25 * e + 0.75 * w for e, w in zip(ema, weights)]
+    for got, want in zip(_ema_of(model), ema):
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+
+
 def test_ema_survives_saving_and_loading(tmp_path):
     model = tiny_gan(seed=0)
     _train_with_ema(model, fake_data((2,), n=32), epochs=1)

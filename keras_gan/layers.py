@@ -84,8 +84,8 @@ def convert(model):
         )
 
     def swap(layer):
-        kind = _SWAPS.get(type(layer))  # exact types: a user's subclass keeps its own call()
-        return kind.from_config(layer.get_config()) if kind else layer.__class__.from_config(layer.get_config())
+        # Exact types: a user's subclass keeps its own call().
+        return _SWAPS.get(type(layer), type(layer)).from_config(layer.get_config())
 
     clone = keras.models.clone_model(model, clone_function=swap)
     clone.set_weights(model.get_weights())

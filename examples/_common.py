@@ -16,14 +16,44 @@ def image_parser(description, *, epochs, batch_size, out):
         An `argparse.ArgumentParser`; add model flags, then `parse_args`.
     """
     parser = argparse.ArgumentParser(description=description)
-    parser.add_argument("--dataset", default="mnist_5k", help="keras_gan.data name (offline: mnist_5k, digits)")
+    parser.add_argument("--dataset", default="mnist_5k_train",
+                        help="keras_gan.data name (offline: mnist_5k_train, the 4,000 digits the figures do "
+                             "not compare against; mnist_5k; digits)")
     parser.add_argument("--epochs", type=int, default=epochs)
     parser.add_argument("--batch-size", type=int, default=batch_size)
     parser.add_argument("--latent-dim", type=int, default=100)
     parser.add_argument("--limit", type=int, default=None, help="train on N samples drawn at random (quick runs)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", default=out, help="folder for the PNGs and the saved model")
+    parser.add_argument("--figures", type=int, default=1000,
+                        help="samples scored at the end against the 1,000 held-out digits (0: none)")
     return parser
+
+
+def recipe_flags(parser, *, augment, ema, lr, beta_1=0.5):
+    """Adds the training-recipe flags: augmentation, generator EMA and the learning rates."""
+    parser.add_argument("--augment", default=augment,
+                        help="DiffAugment policy for D, e.g. translation,cutout ('none': off)")
+    parser.add_argument("--ema", type=float, default=ema, help="GeneratorEMA decay (0: off)")
+    parser.add_argument("--ema-start", type=int, default=0, help="steps before the average starts")
+    parser.add_argument("--d-lr", type=float, default=lr, help="discriminator learning rate")
+    parser.add_argument("--g-lr", type=float, default=lr, help="generator learning rate")
+    parser.add_argument("--beta-1", type=float, default=beta_1, help="Adam's beta_1 for both networks")
+
+
+def augment_policy(args):
+    """The `augment=` argument of a model from `--augment`."""
+    return None if str(args.augment).lower() in ("none", "", "off") else args.augment
+
+
+def recipe_compile(model, args, beta_2=0.999):
+    """Compiles `model` with the flags' Adam optimizers."""
+    import keras
+
+    model.compile(
+        d_optimizer=keras.optimizers.Adam(args.d_lr, beta_1=args.beta_1, beta_2=beta_2),
+        g_optimizer=keras.optimizers.Adam(args.g_lr, beta_1=args.beta_1, beta_2=beta_2),
+    )
 
 
 def load_data(args):
@@ -46,10 +76,12 @@ def load_data(args):
 
 
 def train_and_draw(model, args, name, x, y=None, final_grid=None):
-    """Compiles and trains `model`, then writes its pictures and the model to `args.out`.
+    """Trains `model` (compiled with `recipe_compile` if it is not yet), writes its pictures and
+    the model to `args.out`, and prints its figures.
 
     Writes `epochs/epoch_NNN.png` (`keras_gan.callbacks.SampleGrid`), `samples.png`,
-    `losses.png` (`keras_gan.plot_history`) and `NAME.keras`.
+    `losses.png` (`keras_gan.plot_history`), `NAME.keras` and, for 28x28 digits,
+    `figures.json` (`print_figures`).
 
     Args:
         model: an unfitted keras-gan model.
@@ -67,12 +99,13 @@ def train_and_draw(model, args, name, x, y=None, final_grid=None):
     import keras_gan
 
     os.makedirs(args.out, exist_ok=True)
-    model.compile()
+    if not getattr(model, "compiled", False):
+        model.compile()
+    callbacks = [keras_gan.callbacks.SampleGrid(os.path.join(args.out, "epochs"), seed=args.seed)]
+    if getattr(args, "ema", 0):
+        callbacks.insert(0, keras_gan.callbacks.GeneratorEMA(args.ema, start=args.ema_start))
     start = time.perf_counter()
-    history = model.fit(
-        x, y, batch_size=args.batch_size, epochs=args.epochs, shuffle=True,
-        callbacks=[keras_gan.callbacks.SampleGrid(os.path.join(args.out, "epochs"), seed=args.seed)],
-    )
+    history = model.fit(x, y, batch_size=args.batch_size, epochs=args.epochs, shuffle=True, callbacks=callbacks)
     seconds = time.perf_counter() - start
     images, columns = final_grid() if final_grid else (model.generate(64, seed=args.seed), None)
     keras_gan.save_image_grid(images, os.path.join(args.out, "samples.png"), columns=columns)
@@ -82,4 +115,35 @@ def train_and_draw(model, args, name, x, y=None, final_grid=None):
         f"Trained {args.epochs} epochs on {len(x)} samples with {keras.backend.backend()} in {seconds:.0f} s. "
         f"Samples: {os.path.join(args.out, 'samples.png')}"
     )
+    if args.figures and tuple(x.shape[1:]) == (28, 28, 1):
+        print_figures(model, args.figures, os.path.join(args.out, "figures.json"))
     return history, seconds
+
+
+def print_figures(model, num_samples, path):
+    """Scores `num_samples` samples against the 1,000 held-out digits of `mnist_split`, prints and saves them.
+
+    Returns:
+        The report of `keras_gan.metrics.evaluate`.
+    """
+    import json
+
+    import numpy as np
+
+    from keras_gan import metrics, zoo
+
+    _, (x_test, y_test) = metrics.mnist_split()
+    report = metrics.evaluate(model, x_test, y_test, num_samples=num_samples, kid_subset_size=min(500, num_samples),
+                              verbose=0)
+    floor = zoo.manifest().get("baselines", {}).get("mnist_5k", {}).get("frechet_distance")
+    share = np.asarray(report["class_share"])
+    line = (f"Figures ({num_samples:,} samples vs the 1,000 held-out digits, mnist_classifier features): "
+            f"FD {report['frechet_distance']:.2f}" + (f" (real data: {floor:.2f})" if floor else "")
+            + f", precision {report['precision']:.3f}, recall {report['recall']:.3f}, "
+            f"confidence {report['confidence']:.3f}, class share {share.min():.1%}-{share.max():.1%}")
+    if "label_accuracy" in report:
+        line += f", label accuracy {report['label_accuracy']:.3f}"
+    print(line)
+    with open(path, "w") as f:
+        json.dump(report, f, indent=1)
+    return report

@@ -1,22 +1,27 @@
-"""Train a DCGAN (Radford et al. 2015) and write sample grids and a loss plot.
+"""Train a DCGAN (Radford et al. 2015), write sample grids and a loss plot, and print its figures.
 
-    KERAS_BACKEND=jax python examples/dcgan.py --epochs 5 --out out/dcgan
+    KERAS_BACKEND=jax python examples/dcgan.py --out out/dcgan
 """
 
-from _common import image_parser, load_data, train_and_draw
+from _common import augment_policy, image_parser, load_data, recipe_compile, recipe_flags, train_and_draw
 
 
 def main(argv=None):
-    parser = image_parser("Train a DCGAN (Radford et al. 2015).", epochs=5, batch_size=128, out="out/dcgan")
-    parser.add_argument("--filters", type=int, default=64, help="width of the networks")
+    parser = image_parser("Train a DCGAN (Radford et al. 2015).", epochs=EPOCHS, batch_size=64, out="out/dcgan")
+    parser.add_argument("--filters", type=int, default=32, help="width of the networks")
+    recipe_flags(parser, augment="none", ema=0.99, lr=2e-4)
     args = parser.parse_args(argv)
 
     import keras_gan
 
     x, _ = load_data(args)
-    model = keras_gan.DCGAN(x.shape[1:], latent_dim=args.latent_dim, filters=args.filters, seed=args.seed)
+    model = keras_gan.DCGAN(x.shape[1:], latent_dim=args.latent_dim, filters=args.filters, seed=args.seed,
+                            augment=augment_policy(args))
+    recipe_compile(model, args)
     return train_and_draw(model, args, "dcgan", x)
 
+
+EPOCHS = 20
 
 if __name__ == "__main__":
     main()

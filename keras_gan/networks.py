@@ -29,12 +29,28 @@ def _latent_inputs(latent_dim, num_classes):
     return [z, label], layers.Concatenate()([z, one_hot])
 
 
-def _data_inputs(data_shape, num_classes):
-    """Inputs of a discriminator and the tensor it starts from: x, or x joined to one-hot(label)."""
+CONDITIONINGS = ("concat", "projection")
+
+
+def _check_conditioning(conditioning):
+    if conditioning not in CONDITIONINGS:
+        raise ValueError(
+            f"conditioning must be one of {CONDITIONINGS}, got {conditioning!r}: 'concat' joins the "
+            f"one-hot label to D's input, 'projection' adds <embed(y), features> to the logit."
+        )
+
+
+def _data_inputs(data_shape, num_classes, conditioning="concat"):
+    """Inputs of a discriminator and the tensor it starts from: x, or x joined to one-hot(label).
+
+    With `conditioning="projection"` the label is not joined here (see `_logit`).
+    """
     x = keras.Input(tuple(data_shape), name="x")
     if not num_classes:
         return x, x
     label = keras.Input((), dtype="int32", name="label")
+    if conditioning == "projection":
+        return [x, label], x
     one_hot = layers.CategoryEncoding(num_classes, output_mode="one_hot")(label)
     if is_image_shape(data_shape):  # one-hot as constant feature maps beside the channels
         maps = layers.UpSampling2D(tuple(data_shape[:2]))(layers.Reshape((1, 1, num_classes))(one_hot))
@@ -67,7 +83,7 @@ def mlp_generator(latent_dim, data_shape, hidden_units=(256, 256), num_classes=N
 
 
 def mlp_discriminator(data_shape, hidden_units=(256, 256), dropout=0.0, num_classes=None,
-                      seed=None, name="discriminator"):
+                      seed=None, conditioning="concat", name="discriminator"):
     """MLP discriminator: flattened data → hidden LeakyReLU layers → one logit.
 
     Args:
@@ -77,12 +93,14 @@ def mlp_discriminator(data_shape, hidden_units=(256, 256), dropout=0.0, num_clas
         num_classes: if set, the model also takes integer labels, joined to x as one-hot.
         seed: dropout seed (default: drawn from numpy's global generator). Seeded dropout
             keeps its state in a `SeedGenerator` on every backend, so runs resume exactly.
+        conditioning: with `num_classes`, `"concat"` (one-hot joined to x) or `"projection"`.
         name: model name.
 
     Returns:
         A functional `keras.Model` mapping `x` (and `label`) to logits `(batch, 1)`.
     """
-    inputs, h = _data_inputs(data_shape, num_classes)
+    _check_conditioning(conditioning)
+    inputs, h = _data_inputs(data_shape, num_classes, conditioning)
     h = layers.Flatten()(h)
     for units in hidden_units:
         h = layers.Dense(units)(h)
@@ -90,8 +108,20 @@ def mlp_discriminator(data_shape, hidden_units=(256, 256), dropout=0.0, num_clas
         if dropout:
             h = layers.Dropout(dropout, seed=_layer_seed(seed))(h)
             seed = None if seed is None else seed + 1
-    logits = layers.Dense(1, dtype="float32")(h)  # float32 logits under mixed precision
+    logits = _logit(h, inputs, num_classes, conditioning)  # float32 logits under mixed precision
     return keras.Model(inputs, logits, name=name)
+
+
+def _logit(features, inputs, num_classes, conditioning, kernel_initializer="glorot_uniform"):
+    """One float32 logit from `features`; a projection D adds <embed(label), features>
+    (Miyato & Koyama 2018, arXiv:1802.05637)."""
+    logits = layers.Dense(1, kernel_initializer=kernel_initializer, dtype="float32")(features)
+    if not num_classes or conditioning != "projection":
+        return logits
+    embedded = layers.Embedding(num_classes, features.shape[-1], embeddings_initializer=_INIT,
+                                name="class_embedding")(inputs[1])
+    projection = layers.Dot(axes=1, dtype="float32")([embedded, features])
+    return layers.Add(dtype="float32")([logits, projection])
 
 
 def _layer_seed(seed):
@@ -159,7 +189,7 @@ def dcgan_generator(latent_dim, data_shape, filters=64, num_classes=None, name="
 
 
 def dcgan_discriminator(data_shape, filters=64, normalization="batch", num_classes=None,
-                        name="discriminator"):
+                        conditioning="concat", name="discriminator"):
     """DCGAN discriminator: stride-2 convolutions with LeakyReLU, normalization after the first, one logit.
 
     Args:
@@ -167,7 +197,9 @@ def dcgan_discriminator(data_shape, filters=64, normalization="batch", num_class
         filters: channels of the first layer; each later layer doubles it.
         normalization: `"batch"` (DCGAN), `"layer"` or `None` (WGAN-GP critics).
         num_classes: if set, the model also takes integer labels, joined to the image as
-            one-hot feature maps.
+            one-hot feature maps (`conditioning="concat"`) or projected onto D's last
+            features (`"projection"`, Miyato & Koyama 2018).
+        conditioning: how D sees the label; see `num_classes`.
         name: model name.
 
     Returns:
@@ -175,8 +207,9 @@ def dcgan_discriminator(data_shape, filters=64, normalization="batch", num_class
     """
     if normalization not in ("batch", "layer", None):
         raise ValueError(f"normalization must be 'batch', 'layer' or None, got {normalization!r}.")
+    _check_conditioning(conditioning)
     stages, _, _ = dcgan_stages(data_shape)
-    inputs, h = _data_inputs(data_shape, num_classes)
+    inputs, h = _data_inputs(data_shape, num_classes, conditioning)
     for stage in range(stages):
         h = Conv2D(
             filters * 2**stage, 4, strides=2, padding="same",
@@ -187,5 +220,5 @@ def dcgan_discriminator(data_shape, filters=64, normalization="batch", num_class
         elif stage > 0 and normalization == "layer":
             h = layers.LayerNormalization(axis=(1, 2, 3))(h)
         h = layers.LeakyReLU(_SLOPE)(h)
-    logits = layers.Dense(1, kernel_initializer=_INIT, dtype="float32")(layers.Flatten()(h))
+    logits = _logit(layers.Flatten()(h), inputs, num_classes, conditioning, kernel_initializer=_INIT)
     return keras.Model(inputs, logits, name=name)

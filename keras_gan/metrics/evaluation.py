@@ -39,6 +39,7 @@ def compare(real_images, fake_images, *, features="mnist_classifier", real_label
     Returns:
         dict: `frechet_distance`, `kid` (± `kid_std`), `inception_score` (± `inception_score_std`),
         `precision`, `recall`, `class_share` (fraction of fakes per predicted class),
+        `confidence` (the feature network's mean top probability on the fakes),
         `label_accuracy` when `fake_labels` are given, `real_accuracy` when `real_labels` are,
         `num_real`, `num_fake`, `feature_network`.
     """
@@ -55,6 +56,7 @@ def compare(real_images, fake_images, *, features="mnist_classifier", real_label
         "inception_score": score, "inception_score_std": score_std,
         "precision": precision, "recall": recall,
         "class_share": (np.bincount(predicted, minlength=fake_probabilities.shape[1]) / len(predicted)).tolist(),
+        "confidence": float(np.mean(np.max(fake_probabilities, axis=1))),
         "num_real": len(real_features), "num_fake": len(fake_features),
         "feature_network": getattr(network, "name", type(network).__name__),
     }

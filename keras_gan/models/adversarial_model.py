@@ -4,6 +4,7 @@ import keras
 import numpy as np
 from keras import ops
 
+from keras_gan import augment as augment_lib
 from keras_gan import checks, mixed_precision
 from keras_gan.backend import AdversarialTrainer
 from keras_gan.callbacks import FiniteLossGuard
@@ -23,12 +24,28 @@ class AdversarialModel(AdversarialTrainer, keras.Model):
         generator: optional Keras model `(batch, latent_dim) -> (batch, *data_shape)`.
         discriminator: optional Keras model `(batch, *data_shape) -> (batch, 1)` logits.
         d_steps: discriminator steps per generator step (the paper's k).
+        d_fresh_batches: split each step's real batch into `d_steps` equal parts, one
+            fresh part per discriminator step (Algorithm 1 of Goodfellow et al. 2014 and
+            Gulrajani et al. 2017); the generator step then uses the part's size. Rows
+            beyond `d_steps` equal parts are dropped. Default: every D step sees the
+            whole batch.
+        augment: DiffAugment policy for D's inputs (Zhao et al. 2020), names from
+            `"color"`, `"translation"`, `"cutout"` joined by commas, e.g.
+            `"translation,cutout"`; applied to real and generated images in D's and G's
+            steps. Images only; default `None` (off).
+        augment_p: probability of each transform per image: a float in [0, 1], or
+            `"adaptive"` for ADA (Karras et al. 2020): p starts at 0 and moves by
+            `batch / (ada_kimg · 1000)` per step up when r_t = E[sign(D(real))] is
+            above `ada_target`, down when below. Logs `augment_p` and `r_t`.
+        ada_target: ADA's target for r_t (paper: 0.6).
+        ada_kimg: thousands of images for p to go from 0 to 1 (paper: 500).
         seed: seed of the model's `SeedGenerator`, which draws every training latent.
     """
 
     def __init__(
         self, data_shape, latent_dim=100, generator=None, discriminator=None,
-        d_steps=1, seed=None, **kwargs,
+        d_steps=1, seed=None, d_fresh_batches=False, augment=None, augment_p=1.0,
+        ada_target=0.6, ada_kimg=500, **kwargs,
     ):
         super().__init__(**kwargs)
         self.data_shape = tuple(int(d) for d in data_shape)
@@ -36,7 +53,9 @@ class AdversarialModel(AdversarialTrainer, keras.Model):
         if int(d_steps) < 1:
             raise ValueError(f"d_steps must be a positive integer, got {d_steps}.")
         self.d_steps = int(d_steps)
+        self.d_fresh_batches = bool(d_fresh_batches)
         self.seed = seed
+        self._set_augmentation(augment, augment_p, ada_target, ada_kimg)
         self.generator = generator if generator is not None else self.build_generator()
         self.discriminator = (
             discriminator if discriminator is not None else self.build_discriminator()
@@ -45,7 +64,8 @@ class AdversarialModel(AdversarialTrainer, keras.Model):
         self.seed_generator = keras.random.SeedGenerator(seed)
         self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
         self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
-        self.aux_trackers = {name: keras.metrics.Mean(name=name) for name in self.aux_metrics}
+        names = self.aux_metrics + (("augment_p", "r_t") if self.adaptive_augment else ())
+        self.aux_trackers = {name: keras.metrics.Mean(name=name) for name in names}
         self._ema = _EMAWeights()
         self.built = True
 
@@ -72,9 +92,85 @@ class AdversarialModel(AdversarialTrainer, keras.Model):
         """Returns `(loss, aux)`: G's loss given a generated batch, and metrics."""
         raise NotImplementedError
 
-    def discriminate(self, samples, condition=None):
-        """D's float32 logits for `samples` (training mode); conditional models also pass `condition`."""
-        return ops.cast(self.discriminator(samples, training=True), "float32")
+    def discriminate(self, samples, condition=None, augment=True):
+        """D's float32 logits for `samples` (training mode), after the model's augmentation.
+
+        Conditional models also pass `condition`; `augment=False` skips the augmentation.
+        """
+        if augment:
+            samples = self.augment_batch(samples)
+        return ops.cast(self.call_discriminator(samples, condition), "float32")
+
+    def call_discriminator(self, samples, condition=None):
+        """The discriminator on `samples` in training mode (conditional models add `condition`)."""
+        return self.discriminator(samples, training=True)
+
+    # --- augmentation ------------------------------------------------------------
+
+    def _set_augmentation(self, augment, augment_p, ada_target, ada_kimg):
+        self.augment = ",".join(augment_lib.parse_policy(augment)) or None
+        if self.augment and len(self.data_shape) != 3:
+            raise ValueError(
+                f"augment={augment!r} transforms images (height, width, channels), but data_shape is "
+                f"{self.data_shape}. Use augment=None for vector data."
+            )
+        self.adaptive_augment = augment_p == "adaptive"
+        if not self.adaptive_augment:
+            try:
+                augment_p = float(augment_p)
+            except (TypeError, ValueError):
+                augment_p = -1.0
+            if not 0.0 <= augment_p <= 1.0:
+                raise ValueError(
+                    f"augment_p must be a probability in [0, 1] or 'adaptive', got {augment_p!r}."
+                )
+        self.augment_p = augment_p
+        self.ada_target = float(ada_target)
+        self.ada_kimg = float(ada_kimg)
+        if self.ada_kimg <= 0:
+            raise ValueError(f"ada_kimg must be positive (thousands of images), got {ada_kimg}.")
+        # Its own stream (only when augmenting: saved files of other models keep their layout).
+        self.augment_seed_generator = self.augment and keras.random.SeedGenerator(
+            None if self.seed is None else int(self.seed) + 2, name="augment_seed_generator"
+        )
+        self.augment_probability = None
+        if self.adaptive_augment:
+            # Model state: saved with the weights and threaded through JAX's jitted step.
+            self.augment_probability = self.add_weight(
+                shape=(), initializer="zeros", trainable=False, name="augment_probability",
+                aggregation="mean",
+            )
+
+    def augment_batch(self, samples):
+        """`samples` after the model's DiffAugment policy (unchanged when `augment` is None)."""
+        if not self.augment:
+            return samples
+        if self.adaptive_augment:
+            probability = self.augment_probability.value
+        else:
+            probability = None if self.augment_p == 1.0 else self.augment_p
+        return augment_lib.diff_augment(
+            ops.cast(samples, "float32"), self.augment, self.augment_seed_generator,
+            probability=probability, draw=self._augment_draw,
+        )
+
+    def _augment_draw(self, shape):
+        """U[0, 1) draws for the augmentation, one row per sample of the (global) batch."""
+        return self._replica_draw(
+            lambda n: keras.random.uniform((n, *shape[1:]), seed=self.augment_seed_generator), shape[0]
+        )
+
+    def augment_statistics(self, real_logits):
+        """ADA's overfitting signal `{"r_t": E[sign(D(real))]}` (empty unless `augment_p="adaptive"`)."""
+        if not self.adaptive_augment:
+            return {}
+        return {"r_t": ops.mean(ops.sign(ops.cast(real_logits, "float32")))}
+
+    def _update_augment_probability(self, r_t, batch_size):
+        """One ADA adjustment of p toward r_t = `ada_target`."""
+        step = ops.cast(batch_size, "float32") / (self.ada_kimg * 1000.0)
+        p = self.augment_probability.value + ops.sign(r_t - self.ada_target) * step
+        self.augment_probability.assign(ops.clip(p, 0.0, 1.0))
 
     def generate_batch(self, batch_size, condition=None):
         """A generated batch from fresh latents (training mode)."""
@@ -193,14 +289,34 @@ class AdversarialModel(AdversarialTrainer, keras.Model):
         real = data[0] if isinstance(data, (tuple, list)) else data
         return real, None
 
+    def _real_batches(self, real, condition):
+        """The real (and condition) batch of each D step: the same one, or `d_steps` fresh parts."""
+        if not self.d_fresh_batches or self.d_steps == 1:
+            return [(real, condition)] * self.d_steps
+        size = real.shape[0] // self.d_steps if real.shape[0] is not None else None
+        if size is None or size < 1:
+            raise ValueError(
+                f"d_fresh_batches=True splits each batch into d_steps={self.d_steps} parts, so a batch "
+                f"needs at least {self.d_steps} samples and a known size; got a batch of shape "
+                f"{tuple(real.shape)}. Use a larger batch_size (a multiple of d_steps)."
+            )
+        return [
+            (real[i * size : (i + 1) * size],
+             None if condition is None else condition[i * size : (i + 1) * size])
+            for i in range(self.d_steps)
+        ]
+
     def _adversarial_step(self, data):
         real, condition = self._split_batch(data)
         aux = {}
-        for _ in range(self.d_steps):
-            d_loss, d_aux = self._discriminator_step(real, condition)
+        for part, part_condition in self._real_batches(real, condition):
+            d_loss, d_aux = self._discriminator_step(part, part_condition)
             self.d_loss_tracker.update_state(*mixed_precision.loggable(d_loss, self.d_optimizer))
             aux.update({name: (value, self.d_optimizer) for name, value in d_aux.items()})
-        g_loss, g_aux = self._generator_step(ops.shape(real)[0], condition)
+        if self.adaptive_augment:
+            self._update_augment_probability(ops.stop_gradient(d_aux["r_t"]), ops.shape(part)[0])
+            aux["augment_p"] = (self.augment_probability.value, self.d_optimizer)
+        g_loss, g_aux = self._generator_step(ops.shape(part)[0], part_condition)
         self.g_loss_tracker.update_state(*mixed_precision.loggable(g_loss, self.g_optimizer))
         aux.update({name: (value, self.g_optimizer) for name, value in g_aux.items()})
         for name, (value, optimizer) in aux.items():
@@ -281,11 +397,10 @@ class AdversarialModel(AdversarialTrainer, keras.Model):
             chunk = [a[i : i + batch_size] for a in arrays]
             chunk = chunk if isinstance(inputs, list) else chunk[0]
             if use_ema:
-                # The averaged weights in place of the trainable ones; BatchNorm
-                # statistics and other non-trainable state are the live generator's.
+                # The averaged weights in place of the trainable ones, with BatchNorm
+                # statistics measured on those weights (`generator_ema_statistics`).
                 out, _ = self.generator.stateless_call(
-                    self.generator_ema, [v.value for v in self.generator.non_trainable_variables],
-                    chunk, training=False,
+                    self.generator_ema, self.generator_ema_statistics, chunk, training=False,
                 )
             else:
                 out = self.generator(chunk, training=False)
@@ -303,12 +418,70 @@ class AdversarialModel(AdversarialTrainer, keras.Model):
         """
         return self._ema.weights
 
-    def set_generator_ema(self, weights):
+    @property
+    def generator_ema_statistics(self):
+        """The generator's non-trainable state for sampling with `generator_ema`.
+
+        BatchNorm's moving statistics belong to the weights that produced them: with the
+        averaged weights, the live generator's statistics mismatch the activations. These
+        are the averaged generator's own ("standing statistics", Brock et al. 2019): the
+        mean of its batch statistics over 8 batches of 256 latents (fixed seed), computed
+        when first needed after each update and saved with the model.
+        """
+        if self._ema.weights is None:
+            return None
+        if self._ema.statistics is None:
+            self._ema.statistics = self._standing_statistics()
+        return self._ema.statistics
+
+    def _statistics_inputs(self, z, rng):
+        """The generator's inputs for latents `z` (conditional models add labels from `rng`)."""
+        return z
+
+    def _standing_statistics(self, num_batches=8, batch_size=256):
+        variables = self.generator.non_trainable_variables
+        live = [v.value for v in variables]
+        if not variables:
+            return live
+        rng = np.random.default_rng(0)
+
+        def updated(inputs, state):
+            _, new = self.generator.stateless_call(self.generator_ema, state, inputs, training=True)
+            return [ops.convert_to_numpy(v).astype("float64") for v in new]
+
+        # A training-mode forward pass ignores the moving statistics and updates each as
+        # new = m * old + (1 - m) * batch: from old = 0 and old = 1, m and the batch's
+        # statistic follow, whatever the layer's momentum.
+        floats = [i for i, v in enumerate(variables) if "float" in str(v.dtype)]
+        totals, momentum = None, None
+        for index in range(num_batches):
+            inputs = self._statistics_inputs(
+                rng.standard_normal((batch_size, self.latent_dim)).astype("float32"), rng
+            )
+            zeros = [ops.zeros_like(v) if i in floats else v for i, v in enumerate(live)]
+            from_zero = updated(inputs, zeros)
+            if momentum is None:
+                ones = [ops.ones_like(v) if i in floats else v for i, v in enumerate(live)]
+                from_one = updated(inputs, ones)
+                momentum = {i: from_one[i] - from_zero[i] for i in floats}
+            batch = {i: from_zero[i] / np.maximum(1.0 - momentum[i], 1e-12) for i in floats}
+            totals = batch if totals is None else {i: totals[i] + batch[i] for i in floats}
+        statistics = list(live)
+        for i in floats:
+            # Variables that no forward pass updates (m = 1) keep their live value.
+            if np.all(np.abs(1.0 - momentum[i]) > 1e-6):
+                statistics[i] = ops.convert_to_tensor(totals[i] / num_batches, dtype=variables[i].dtype)
+        return [ops.copy(ops.convert_to_tensor(v)) for v in statistics]
+
+    def set_generator_ema(self, weights, statistics=None):
         """Sets (or with `None`, removes) the generator's moving-average weights.
 
         Args:
             weights: one array per `generator.trainable_variables`, same shapes.
+            statistics: optional, one array per `generator.non_trainable_variables`: the
+                sampling state of those weights; default: measured when first needed.
         """
+        self._ema.statistics = None
         if weights is None:
             self._ema.weights = None
             return
@@ -326,6 +499,11 @@ class AdversarialModel(AdversarialTrainer, keras.Model):
             ops.copy(ops.stop_gradient(ops.convert_to_tensor(w, dtype=v.dtype)))
             for w, v in zip(weights, variables)
         ]
+        if statistics is not None:
+            state = self.generator.non_trainable_variables
+            self._ema.statistics = [
+                ops.copy(ops.convert_to_tensor(w, dtype=v.dtype)) for w, v in zip(statistics, state)
+            ]
 
     @classmethod
     def from_preset(cls, preset, compile=True):
@@ -362,6 +540,8 @@ class AdversarialModel(AdversarialTrainer, keras.Model):
         # `fit` state never overwrites it); it is saved here, beside them.
         for i, w in enumerate(self.generator_ema or ()):
             store[f"generator_ema_{i}"] = ops.convert_to_numpy(w)
+        for i, w in enumerate(self.generator_ema_statistics or ()):
+            store[f"generator_ema_statistics_{i}"] = ops.convert_to_numpy(w)
 
     def load_own_variables(self, store):
         seeds = {k: np.asarray(store[k]) for k in store.keys() if k.startswith("seed_state_")}
@@ -369,8 +549,13 @@ class AdversarialModel(AdversarialTrainer, keras.Model):
             if f"seed_state_{i}" in seeds:
                 v.assign(seeds[f"seed_state_{i}"])
         ema = {k: np.asarray(store[k]) for k in store.keys() if k.startswith("generator_ema_")}
-        if ema:
-            self.set_generator_ema([ema[f"generator_ema_{i}"] for i in range(len(ema))])
+        stats = {k: v for k, v in ema.items() if k.startswith("generator_ema_statistics_")}
+        weights = {k: v for k, v in ema.items() if k not in stats}
+        if weights:
+            self.set_generator_ema(
+                [weights[f"generator_ema_{i}"] for i in range(len(weights))],
+                statistics=[stats[f"generator_ema_statistics_{i}"] for i in range(len(stats))] if stats else None,
+            )
         super().load_own_variables(
             {k: store[k] for k in store.keys() if k not in seeds and k not in ema}
         )
@@ -383,6 +568,11 @@ class AdversarialModel(AdversarialTrainer, keras.Model):
             "data_shape": self.data_shape,
             "latent_dim": self.latent_dim,
             "d_steps": self.d_steps,
+            "d_fresh_batches": self.d_fresh_batches,
+            "augment": self.augment,
+            "augment_p": self.augment_p,
+            "ada_target": self.ada_target,
+            "ada_kimg": self.ada_kimg,
             "seed": self.seed,
             "generator": keras.saving.serialize_keras_object(self.generator),
             "discriminator": keras.saving.serialize_keras_object(self.discriminator),
@@ -400,3 +590,4 @@ class _EMAWeights:
     """Holds the generator's moving-average tensors out of sight of Keras's variable tracking."""
 
     weights = None
+    statistics = None

@@ -2,7 +2,6 @@
 
 import keras
 import numpy as np
-from keras import ops
 
 from keras_gan import checks, networks
 from keras_gan.models.gan import GAN
@@ -22,17 +21,21 @@ class ConditionalGAN(GAN):
         num_classes: number of labels, 0..num_classes-1.
         latent_dim: size of z.
         filters: width of the default convolutional networks (images).
+        conditioning: how the default D sees the label: `"concat"` (one-hot joined to
+            its input, default) or `"projection"` (Miyato & Koyama 2018: the logit gains
+            <embed(y), φ(x)> on D's last features).
         hidden_units, dropout: of the default MLPs (vectors).
         generator: optional Keras model `[z, label] -> samples`.
         discriminator: optional Keras model `[samples, label] -> (batch, 1)` logits.
         d_steps, seed: see `AdversarialModel`.
     """
 
-    def __init__(self, data_shape, num_classes, latent_dim=100, filters=64, **kwargs):
+    def __init__(self, data_shape, num_classes, latent_dim=100, filters=64, conditioning="concat", **kwargs):
         if int(num_classes) < 2:
             raise ValueError(f"num_classes must be at least 2, got {num_classes}.")
         self.num_classes = int(num_classes)
         self.filters = int(filters)
+        self.conditioning = conditioning
         super().__init__(data_shape, latent_dim, **kwargs)
 
     def build_generator(self):
@@ -46,10 +49,11 @@ class ConditionalGAN(GAN):
 
     def build_discriminator(self):
         if self.is_image:
-            return networks.dcgan_discriminator(self.data_shape, self.filters, num_classes=self.num_classes)
+            return networks.dcgan_discriminator(self.data_shape, self.filters, num_classes=self.num_classes,
+                                                conditioning=self.conditioning)
         return networks.mlp_discriminator(
             self.data_shape, self.hidden_units, self.dropout, num_classes=self.num_classes,
-            seed=None if self.seed is None else self.seed + 1,
+            seed=None if self.seed is None else self.seed + 1, conditioning=self.conditioning,
         )
 
     def _check_networks(self):
@@ -64,11 +68,14 @@ class ConditionalGAN(GAN):
     def _split_batch(self, data):
         return data[0], data[1]
 
-    def discriminate(self, samples, condition=None):
-        return ops.cast(self.discriminator([samples, condition], training=True), "float32")
+    def call_discriminator(self, samples, condition=None):
+        return self.discriminator([samples, condition], training=True)
 
     def generate_batch(self, batch_size, condition=None):
         return self.generator([self.sample_latents(batch_size), condition], training=True)
+
+    def _statistics_inputs(self, z, rng):
+        return [z, rng.integers(0, self.num_classes, len(z)).astype("int32")]
 
     def _check_labels(self, x, y, batch):
         """Integer labels for `fit(x, y)`, or the second element of a dataset's batches."""
@@ -129,4 +136,5 @@ class ConditionalGAN(GAN):
         return self.generate(labels=labels, seed=seed, ema=ema), per_class
 
     def get_config(self):
-        return {**super().get_config(), "num_classes": self.num_classes, "filters": self.filters}
+        return {**super().get_config(), "num_classes": self.num_classes, "filters": self.filters,
+                "conditioning": self.conditioning}

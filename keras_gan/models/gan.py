@@ -13,15 +13,18 @@ class GAN(AdversarialModel):
 
     Trains D on −[log D(x) + log(1 − D(G(z)))] and G on the non-saturating
     −log D(G(z)) (`loss="non_saturating"`, default) or the minimax
-    log(1 − D(G(z))) (`loss="minimax"`). Logs `d_loss`, `g_loss` and D's mean
-    output on real (`d_real`) and generated (`d_fake`) samples.
+    log(1 − D(G(z))) (`loss="minimax"`); `loss="hinge"` trains D on
+    mean(relu(1 − D(x))) + mean(relu(1 + D(G(z)))) and G on −mean(D(G(z)))
+    (Lim & Ye 2017; Miyato et al. 2018). Logs `d_loss`, `g_loss` and
+    sigmoid(D)'s mean on real (`d_real`) and generated (`d_fake`) samples.
 
     Args:
         data_shape: shape of one sample: vectors `(d,)` or images `(h, w, c)` in [-1, 1].
         latent_dim: size of z.
         hidden_units: widths of the default networks' hidden layers.
         dropout: dropout rate in the default discriminator.
-        generator, discriminator, d_steps, seed: see `AdversarialModel`.
+        generator, discriminator, d_steps, seed, d_fresh_batches, augment, augment_p,
+            ada_target, ada_kimg: see `AdversarialModel`.
     """
 
     aux_metrics = ("d_real", "d_fake")
@@ -49,14 +52,16 @@ class GAN(AdversarialModel):
     def _set_loss(self, loss):
         self.loss_name = loss or "non_saturating"
         self._g_loss_fn = losses.get_generator_loss(self.loss_name)
+        self._d_loss_fn = losses.get_discriminator_loss(self.loss_name)
 
     def discriminator_loss(self, real, fake, condition=None):
         real_logits = self.discriminate(real, condition)
         fake_logits = self.discriminate(fake, condition)
-        loss = losses.discriminator_loss(real_logits, fake_logits)
+        loss = self._d_loss_fn(real_logits, fake_logits)
         return loss, {
             "d_real": ops.mean(ops.sigmoid(real_logits)),
             "d_fake": ops.mean(ops.sigmoid(fake_logits)),
+            **self.augment_statistics(real_logits),
         }
 
     def generator_loss(self, fake, condition=None):

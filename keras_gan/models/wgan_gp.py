@@ -25,7 +25,8 @@ class WGANGP(AdversarialModel):
         filters: width of the default convolutional networks (images).
         critic_normalization: `"layer"` (default) or `None` in the default conv critic.
         hidden_units: widths of the default MLPs (vectors).
-        generator, discriminator, seed: see `AdversarialModel`.
+        generator, discriminator, seed, d_fresh_batches, augment, augment_p, ada_target,
+            ada_kimg: see `AdversarialModel`.
     """
 
     aux_metrics = ("gp", "w_distance")
@@ -67,18 +68,25 @@ class WGANGP(AdversarialModel):
         alpha = self._replica_draw(
             lambda n: keras.random.uniform((n, *ones), seed=self.seed_generator), ops.shape(real)[0]
         )
-        interpolates = alpha * real + (1.0 - alpha) * ops.cast(fake, "float32")
+        interpolates = alpha * ops.cast(real, "float32") + (1.0 - alpha) * ops.cast(fake, "float32")
         # Under float16 the input gradient is taken on D's scaled output, like D's loss.
         scale = mixed_precision.loss_scale(self.d_optimizer)
-        grads = self._input_gradient(lambda x: self.discriminate(x, condition) * scale, interpolates)
+        grads = self._input_gradient(
+            lambda x: self.discriminate(x, condition, augment=False) * scale, interpolates
+        )
         return losses.gradient_penalty(grads / scale)
 
     def discriminator_loss(self, real, fake, condition=None):
+        # With augmentation the penalty is taken between the augmented batches D sees.
+        real, fake = self.augment_batch(real), self.augment_batch(fake)
+        real_scores = self.discriminate(real, condition, augment=False)
         critic_loss = losses.wasserstein_critic_loss(
-            self.discriminate(real, condition), self.discriminate(fake, condition)
+            real_scores, self.discriminate(fake, condition, augment=False)
         )
         gp = self.gradient_penalty(real, fake, condition)
-        return critic_loss + self.gp_weight * gp, {"gp": gp, "w_distance": -critic_loss}
+        return critic_loss + self.gp_weight * gp, {
+            "gp": gp, "w_distance": -critic_loss, **self.augment_statistics(real_scores),
+        }
 
     def generator_loss(self, fake, condition=None):
         return -ops.mean(self.discriminate(fake, condition)), {}

@@ -161,7 +161,7 @@ def save_preset(model, directory, **metadata_fields):
     clean = type(model).from_config(model.get_config())
     clean.set_weights(model.get_weights())
     if getattr(model, "generator_ema", None) is not None:  # GeneratorEMA's average, saved with the weights
-        clean.set_generator_ema(model.generator_ema)
+        clean.set_generator_ema(model.generator_ema, statistics=model.generator_ema_statistics)
     with open(os.path.join(directory, CONFIG_FILE), "w") as f:
         json.dump(keras.saving.serialize_keras_object(clean), f, indent=1)
     clean.save_weights(os.path.join(directory, WEIGHTS_FILE))

@@ -13,7 +13,13 @@ import platform
 import sys
 import time
 
-# Each entry: model class and arguments, compile arguments, fit arguments. Trained on mnist_5k.
+def _adam(learning_rate, beta_1=0.5, beta_2=0.999):
+    """An Adam optimizer spec, as `keras.optimizers.deserialize` takes it."""
+    return {"class_name": "Adam", "config": {"learning_rate": learning_rate, "beta_1": beta_1, "beta_2": beta_2}}
+
+
+# Each entry: model class and arguments, compile arguments (optimizer specs, loss), fit
+# arguments, and `ema`: the decay of a `GeneratorEMA` the samples come from. Trained on mnist_5k.
 RECIPES = {
     "mnist_classifier": {
         "class": "Sequential", "model": {}, "fit": {"epochs": 30, "batch_size": 64}, "classifier": True,
@@ -69,8 +75,9 @@ def train(name, out=None, epochs=None):
         keras.utils.set_random_seed(0)
         x, y = keras_gan.data.load("mnist_5k")
         model = getattr(keras_gan, recipe["class"])(**recipe["model"])
-        model.compile()
-        history = model.fit(x, y if recipe.get("labels") else None, **fit_args)
+        model.compile(**compile_arguments(recipe))
+        callbacks = [keras_gan.callbacks.GeneratorEMA(recipe["ema"])] if recipe.get("ema") else []
+        history = model.fit(x, y if recipe.get("labels") else None, callbacks=callbacks, **fit_args)
     seconds = time.perf_counter() - start
     if not recipe.get("classifier"):
         figures = entry_figures(model)
@@ -85,12 +92,12 @@ def train(name, out=None, epochs=None):
     files, meta = zoo.save_preset(
         model, directory, description=recipe["description"], dataset="mnist_5k", command=command,
         trained_with=versions, date=datetime.date.today().isoformat(), train_seconds=round(seconds),
-        fit=fit_args, final_logs=final, figures=figures,
+        fit=fit_args, final_logs=final, figures=figures, recipe=recipe_record(recipe, fit_args),
     )
     record = {
         "class": recipe["class"], "config": recipe["model"], "path": name, "files": files,
         **{k: meta[k] for k in ("description", "dataset", "command", "trained_with", "date",
-                                "train_seconds", "params", "final_logs", "figures")},
+                                "train_seconds", "params", "final_logs", "figures", "recipe")},
     }
     record["figures"] = summary(figures)
     if in_zoo:
@@ -103,6 +110,23 @@ def train(name, out=None, epochs=None):
     elif not recipe.get("classifier"):
         keras_gan.save_image_grid(model.generate(64, seed=0), os.path.join(directory, "samples.png"))
     return directory, record
+
+
+def compile_arguments(recipe):
+    """`compile` keyword arguments of a recipe: fresh optimizers from its specs, and its loss."""
+    import keras
+
+    spec = recipe.get("compile", {})
+    arguments = {k: keras.optimizers.deserialize(v) for k, v in spec.items() if k.endswith("_optimizer")}
+    if "loss" in spec:
+        arguments["loss"] = spec["loss"]
+    return arguments
+
+
+def recipe_record(recipe, fit_args):
+    """What a preset's metadata says about how it was trained."""
+    return {"model": recipe["model"], "compile": recipe.get("compile", {}), "fit": fit_args,
+            "ema": recipe.get("ema")}
 
 
 # Every figure: 1,000 samples against the 1,000 held-out digits of `mnist_split` (the classifier never saw them).

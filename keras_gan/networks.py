@@ -40,18 +40,25 @@ def _check_conditioning(conditioning):
         )
 
 
-def _data_inputs(data_shape, num_classes, conditioning="concat"):
+def _data_inputs(data_shape, num_classes, conditioning="concat", pack=1):
     """Inputs of a discriminator and the tensor it starts from: x, or x joined to one-hot(label).
 
-    With `conditioning="projection"` the label is not joined here (see `_logit`).
+    With `conditioning="projection"` the label is not joined here (see `_logit`). With
+    `pack > 1`, x is a pack and the label input holds the pack's `pack` labels.
     """
     x = keras.Input(tuple(data_shape), name="x")
     if not num_classes:
         return x, x
-    label = keras.Input((), dtype="int32", name="label")
+    label = keras.Input((pack,) if pack > 1 else (), dtype="int32", name="label")
     if conditioning == "projection":
+        if pack > 1:
+            raise ValueError("conditioning='projection' judges one sample per label; use "
+                             "conditioning='concat' with pack > 1.")
         return [x, label], x
     one_hot = layers.CategoryEncoding(num_classes, output_mode="one_hot")(label)
+    if pack > 1:  # (batch, pack, classes) -> one vector of the pack's one-hot labels
+        one_hot = layers.Reshape((pack * num_classes,))(one_hot)
+        num_classes = pack * num_classes
     if is_image_shape(data_shape):  # one-hot as constant feature maps beside the channels
         maps = layers.UpSampling2D(tuple(data_shape[:2]))(layers.Reshape((1, 1, num_classes))(one_hot))
         return [x, label], layers.Concatenate()([x, maps])
@@ -83,7 +90,7 @@ def mlp_generator(latent_dim, data_shape, hidden_units=(256, 256), num_classes=N
 
 
 def mlp_discriminator(data_shape, hidden_units=(256, 256), dropout=0.0, num_classes=None,
-                      seed=None, conditioning="concat", name="discriminator"):
+                      seed=None, conditioning="concat", pack=1, name="discriminator"):
     """MLP discriminator: flattened data → hidden LeakyReLU layers → one logit.
 
     Args:
@@ -94,13 +101,15 @@ def mlp_discriminator(data_shape, hidden_units=(256, 256), dropout=0.0, num_clas
         seed: dropout seed (default: drawn from numpy's global generator). Seeded dropout
             keeps its state in a `SeedGenerator` on every backend, so runs resume exactly.
         conditioning: with `num_classes`, `"concat"` (one-hot joined to x) or `"projection"`.
+        pack: samples per input (PacGAN); `data_shape` is then the packed shape and the
+            label input takes `pack` labels.
         name: model name.
 
     Returns:
         A functional `keras.Model` mapping `x` (and `label`) to logits `(batch, 1)`.
     """
     _check_conditioning(conditioning)
-    inputs, h = _data_inputs(data_shape, num_classes, conditioning)
+    inputs, h = _data_inputs(data_shape, num_classes, conditioning, pack)
     h = layers.Flatten()(h)
     for units in hidden_units:
         h = layers.Dense(units)(h)
@@ -189,7 +198,7 @@ def dcgan_generator(latent_dim, data_shape, filters=64, num_classes=None, name="
 
 
 def dcgan_discriminator(data_shape, filters=64, normalization="batch", num_classes=None,
-                        conditioning="concat", name="discriminator"):
+                        conditioning="concat", pack=1, name="discriminator"):
     """DCGAN discriminator: stride-2 convolutions with LeakyReLU, normalization after the first, one logit.
 
     Args:
@@ -200,6 +209,8 @@ def dcgan_discriminator(data_shape, filters=64, normalization="batch", num_class
             one-hot feature maps (`conditioning="concat"`) or projected onto D's last
             features (`"projection"`, Miyato & Koyama 2018).
         conditioning: how D sees the label; see `num_classes`.
+        pack: samples per input (PacGAN); `data_shape` is then the packed shape and the
+            label input takes `pack` labels.
         name: model name.
 
     Returns:
@@ -209,7 +220,7 @@ def dcgan_discriminator(data_shape, filters=64, normalization="batch", num_class
         raise ValueError(f"normalization must be 'batch', 'layer' or None, got {normalization!r}.")
     _check_conditioning(conditioning)
     stages, _, _ = dcgan_stages(data_shape)
-    inputs, h = _data_inputs(data_shape, num_classes, conditioning)
+    inputs, h = _data_inputs(data_shape, num_classes, conditioning, pack)
     for stage in range(stages):
         h = Conv2D(
             filters * 2**stage, 4, strides=2, padding="same",

@@ -31,10 +31,10 @@ def _moved_to_gaussian(model, x, seed, **fit_kwargs):
     return passed, details, history
 
 
-def gan_gaussian(seed, loss="non_saturating", epochs=25):
-    """GAN (either loss) moves from N(0-ish, small) toward N((2, -1), 0.5²)."""
+def gan_gaussian(seed, loss="non_saturating", epochs=25, pack=1):
+    """GAN (either loss, optionally packed) moves from N(0-ish, small) toward N((2, -1), 0.5²)."""
     keras.utils.set_random_seed(seed)
-    model = keras_gan.GAN((2,), latent_dim=4, hidden_units=(32, 32), seed=seed)
+    model = keras_gan.GAN((2,), latent_dim=4, hidden_units=(32, 32), seed=seed, pack=pack)
     model.compile(
         d_optimizer=keras.optimizers.Adam(2e-3, beta_1=0.5),
         g_optimizer=keras.optimizers.Adam(2e-3, beta_1=0.5),
@@ -86,8 +86,9 @@ def conditional_gan_classes(seed):
 
 
 CHECKS = {
-    "gan_non_saturating": lambda seed: gan_gaussian(seed, "non_saturating", 25),
+    "gan_non_saturating": lambda seed: gan_gaussian(seed, "non_saturating", 40),
     "gan_minimax": lambda seed: gan_gaussian(seed, "minimax", 40),
+    "gan_packed": lambda seed: gan_gaussian(seed, "non_saturating", 40, pack=2),
     "wgan_gp": wgan_gp_gaussian,
     "conditional_gan": conditional_gan_classes,
 }

@@ -1,5 +1,7 @@
 """The adversarial training loop, written once for every backend and every objective."""
 
+import math
+
 import keras
 import numpy as np
 from keras import ops
@@ -39,13 +41,17 @@ class AdversarialModel(AdversarialTrainer, keras.Model):
             above `ada_target`, down when below. Logs `augment_p` and `r_t`.
         ada_target: ADA's target for r_t (paper: 0.6).
         ada_kimg: thousands of images for p to go from 0 to 1 (paper: 500).
+        pack: PacGAN's packing degree m (Lin et al. 2018): D judges m samples at once,
+            joined along the features (vectors: `(batch/m, m·d)`; images: along the
+            channels); packs hold only real or only generated samples. The default D
+            takes the packed shape (`d_input_shape`); batches must be multiples of m.
         seed: seed of the model's `SeedGenerator`, which draws every training latent.
     """
 
     def __init__(
         self, data_shape, latent_dim=100, generator=None, discriminator=None,
         d_steps=1, seed=None, d_fresh_batches=False, augment=None, augment_p=1.0,
-        ada_target=0.6, ada_kimg=500, **kwargs,
+        ada_target=0.6, ada_kimg=500, pack=1, **kwargs,
     ):
         super().__init__(**kwargs)
         self.data_shape = tuple(int(d) for d in data_shape)
@@ -54,6 +60,9 @@ class AdversarialModel(AdversarialTrainer, keras.Model):
             raise ValueError(f"d_steps must be a positive integer, got {d_steps}.")
         self.d_steps = int(d_steps)
         self.d_fresh_batches = bool(d_fresh_batches)
+        if int(pack) != pack or int(pack) < 1:
+            raise ValueError(f"pack must be a positive integer (PacGAN's m; 1 = no packing), got {pack!r}.")
+        self.pack = int(pack)
         self.seed = seed
         self._set_augmentation(augment, augment_p, ada_target, ada_kimg)
         self.generator = generator if generator is not None else self.build_generator()
@@ -92,14 +101,53 @@ class AdversarialModel(AdversarialTrainer, keras.Model):
         """Returns `(loss, aux)`: G's loss given a generated batch, and metrics."""
         raise NotImplementedError
 
-    def discriminate(self, samples, condition=None, augment=True):
-        """D's float32 logits for `samples` (training mode), after the model's augmentation.
+    def discriminate(self, samples, condition=None, augment=True, pack=True):
+        """D's float32 logits for `samples` (training mode), after augmentation and packing.
 
-        Conditional models also pass `condition`; `augment=False` skips the augmentation.
+        Conditional models also pass `condition`; `augment=False` skips the augmentation,
+        `pack=False` the packing (for samples and conditions already packed).
         """
         if augment:
             samples = self.augment_batch(samples)
+        if pack:
+            samples, condition = self.pack_batch(samples), self.pack_condition(condition)
         return ops.cast(self.call_discriminator(samples, condition), "float32")
+
+    @property
+    def d_input_shape(self):
+        """Shape of one input of D: `data_shape`, or one pack of `pack` samples."""
+        if self.pack == 1:
+            return self.data_shape
+        if self.is_image:
+            return (*self.data_shape[:2], self.data_shape[2] * self.pack)
+        return (math.prod(self.data_shape) * self.pack,)
+
+    def pack_batch(self, samples):
+        """`(batch, *data_shape)` → `(batch / pack, *d_input_shape)`: consecutive samples packed together."""
+        if self.pack == 1:
+            return samples
+        self._check_packable(samples.shape[0])
+        m = self.pack
+        if self.is_image:
+            height, width, channels = self.data_shape
+            packed = ops.reshape(samples, (-1, m, height, width, channels))
+            packed = ops.transpose(packed, (0, 2, 3, 1, 4))
+            return ops.reshape(packed, (-1, height, width, m * channels))
+        return ops.reshape(samples, (-1, math.prod(self.data_shape) * m))
+
+    def pack_condition(self, condition):
+        """Labels `(batch,)` → `(batch / pack, pack)`, each sample's label beside it (`None` stays `None`)."""
+        if condition is None or self.pack == 1:
+            return condition
+        return ops.reshape(condition, (-1, self.pack))
+
+    def _check_packable(self, batch_size):
+        if batch_size is not None and batch_size % self.pack:
+            raise ValueError(
+                f"pack={self.pack} joins {self.pack} samples per discriminator input, but a batch has "
+                f"{batch_size} samples. Use a batch_size that is a multiple of {self.pack} "
+                f"(and a dataset whose size is one, or drop the remainder)."
+            )
 
     def call_discriminator(self, samples, condition=None):
         """The discriminator on `samples` in training mode (conditional models add `condition`)."""
@@ -192,6 +240,13 @@ class AdversarialModel(AdversarialTrainer, keras.Model):
             raise ValueError(
                 f"The generator takes latents of shape {z_shape}, expected ({self.latent_dim},) "
                 f"= (latent_dim,). Pass latent_dim={z_shape[-1]} or rebuild the generator."
+            )
+        d_in = tuple(self.discriminator.inputs[0].shape[1:])
+        if d_in != tuple(self.d_input_shape):
+            raise ValueError(
+                f"The discriminator takes inputs of shape {d_in}, but it judges "
+                f"{'packs of ' + str(self.pack) + ' samples, ' if self.pack > 1 else ''}shape "
+                f"{tuple(self.d_input_shape)} (d_input_shape). Build it with keras.Input({tuple(self.d_input_shape)})."
             )
         d_out = tuple(self.discriminator.output_shape[1:])
         if d_out != (1,):
@@ -569,6 +624,7 @@ class AdversarialModel(AdversarialTrainer, keras.Model):
             "latent_dim": self.latent_dim,
             "d_steps": self.d_steps,
             "d_fresh_batches": self.d_fresh_batches,
+            "pack": self.pack,
             "augment": self.augment,
             "augment_p": self.augment_p,
             "ada_target": self.ada_target,

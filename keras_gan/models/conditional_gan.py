@@ -49,11 +49,11 @@ class ConditionalGAN(GAN):
 
     def build_discriminator(self):
         if self.is_image:
-            return networks.dcgan_discriminator(self.data_shape, self.filters, num_classes=self.num_classes,
-                                                conditioning=self.conditioning)
+            return networks.dcgan_discriminator(self.d_input_shape, self.filters, num_classes=self.num_classes,
+                                                conditioning=self.conditioning, pack=self.pack)
         return networks.mlp_discriminator(
-            self.data_shape, self.hidden_units, self.dropout, num_classes=self.num_classes,
-            seed=None if self.seed is None else self.seed + 1, conditioning=self.conditioning,
+            self.d_input_shape, self.hidden_units, self.dropout, num_classes=self.num_classes,
+            seed=None if self.seed is None else self.seed + 1, conditioning=self.conditioning, pack=self.pack,
         )
 
     def _check_networks(self):

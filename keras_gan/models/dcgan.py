@@ -21,11 +21,15 @@ class DCGAN(GAN):
             (28x28, 32x32, 64x64, ...), values in [-1, 1].
         latent_dim: size of z.
         filters: width of G's last and D's first hidden layer; doubled per stage.
-        generator, discriminator, d_steps, seed: see `AdversarialModel`.
+        d_normalization: normalization in the default D: `"batch"` (the paper), `"layer"`
+            or `None`.
+        generator, discriminator, d_steps, seed, d_fresh_batches, augment, augment_p,
+            ada_target, ada_kimg, pack: see `AdversarialModel`.
     """
 
-    def __init__(self, data_shape, latent_dim=100, filters=64, **kwargs):
+    def __init__(self, data_shape, latent_dim=100, filters=64, d_normalization="batch", **kwargs):
         self.filters = int(filters)
+        self.d_normalization = d_normalization
         kwargs.pop("hidden_units", None)
         kwargs.pop("dropout", None)
         if len(tuple(data_shape)) != 3:
@@ -39,9 +43,9 @@ class DCGAN(GAN):
         return networks.dcgan_generator(self.latent_dim, self.data_shape, self.filters)
 
     def build_discriminator(self):
-        return networks.dcgan_discriminator(self.data_shape, self.filters)
+        return networks.dcgan_discriminator(self.d_input_shape, self.filters, normalization=self.d_normalization)
 
     def get_config(self):
         config = super().get_config()
         del config["hidden_units"], config["dropout"]
-        return {**config, "filters": self.filters}
+        return {**config, "filters": self.filters, "d_normalization": self.d_normalization}

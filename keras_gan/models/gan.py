@@ -24,7 +24,7 @@ class GAN(AdversarialModel):
         hidden_units: widths of the default networks' hidden layers.
         dropout: dropout rate in the default discriminator.
         generator, discriminator, d_steps, seed, d_fresh_batches, augment, augment_p,
-            ada_target, ada_kimg: see `AdversarialModel`.
+            ada_target, ada_kimg, pack: see `AdversarialModel`.
     """
 
     aux_metrics = ("d_real", "d_fake")
@@ -39,7 +39,7 @@ class GAN(AdversarialModel):
 
     def build_discriminator(self):
         return networks.mlp_discriminator(
-            self.data_shape, self.hidden_units, self.dropout,
+            self.d_input_shape, self.hidden_units, self.dropout,
             seed=None if self.seed is None else self.seed + 1,  # streams apart from the latents
         )
 

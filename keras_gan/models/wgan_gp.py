@@ -26,7 +26,7 @@ class WGANGP(AdversarialModel):
         critic_normalization: `"layer"` (default) or `None` in the default conv critic.
         hidden_units: widths of the default MLPs (vectors).
         generator, discriminator, seed, d_fresh_batches, augment, augment_p, ada_target,
-            ada_kimg: see `AdversarialModel`.
+            ada_kimg, pack: see `AdversarialModel`.
     """
 
     aux_metrics = ("gp", "w_distance")
@@ -47,9 +47,9 @@ class WGANGP(AdversarialModel):
     def build_discriminator(self):
         if self.is_image:
             return networks.dcgan_discriminator(
-                self.data_shape, self.filters, normalization=self.critic_normalization
+                self.d_input_shape, self.filters, normalization=self.critic_normalization
             )
-        return networks.mlp_discriminator(self.data_shape, self.hidden_units)
+        return networks.mlp_discriminator(self.d_input_shape, self.hidden_units)
 
     def default_optimizers(self):
         return (
@@ -63,8 +63,12 @@ class WGANGP(AdversarialModel):
         self.loss_name = "wasserstein"
 
     def gradient_penalty(self, real, fake, condition=None):
-        """`mean((‖∇D(x̂)‖₂ − 1)²)` on per-sample random interpolates of `real` and `fake`."""
-        ones = (1,) * len(self.data_shape)
+        """`mean((‖∇D(x̂)‖₂ − 1)²)` on random interpolates of D's inputs `real` and `fake`.
+
+        One α per input of D: per sample, or per pack when packing (inputs and
+        `condition` already packed).
+        """
+        ones = (1,) * len(real.shape[1:])
         alpha = self._replica_draw(
             lambda n: keras.random.uniform((n, *ones), seed=self.seed_generator), ops.shape(real)[0]
         )
@@ -72,16 +76,18 @@ class WGANGP(AdversarialModel):
         # Under float16 the input gradient is taken on D's scaled output, like D's loss.
         scale = mixed_precision.loss_scale(self.d_optimizer)
         grads = self._input_gradient(
-            lambda x: self.discriminate(x, condition, augment=False) * scale, interpolates
+            lambda x: self.discriminate(x, condition, augment=False, pack=False) * scale, interpolates
         )
         return losses.gradient_penalty(grads / scale)
 
     def discriminator_loss(self, real, fake, condition=None):
-        # With augmentation the penalty is taken between the augmented batches D sees.
-        real, fake = self.augment_batch(real), self.augment_batch(fake)
-        real_scores = self.discriminate(real, condition, augment=False)
+        # The penalty is taken between the (augmented, packed) inputs D sees.
+        real = self.pack_batch(self.augment_batch(real))
+        fake = self.pack_batch(self.augment_batch(fake))
+        condition = self.pack_condition(condition)
+        real_scores = self.discriminate(real, condition, augment=False, pack=False)
         critic_loss = losses.wasserstein_critic_loss(
-            real_scores, self.discriminate(fake, condition, augment=False)
+            real_scores, self.discriminate(fake, condition, augment=False, pack=False)
         )
         gp = self.gradient_penalty(real, fake, condition)
         return critic_loss + self.gp_weight * gp, {

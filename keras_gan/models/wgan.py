@@ -1,0 +1,90 @@
+"""WGAN with weight clipping (Arjovsky et al. 2017, arXiv:1701.07875)."""
+
+import keras
+from keras import ops
+
+from keras_gan import losses, networks
+from keras_gan.models.adversarial_model import AdversarialModel
+
+
+@keras.saving.register_keras_serializable(package="keras_gan")
+class WGAN(AdversarialModel):
+    """Wasserstein GAN, Algorithm 1 of the paper: a critic kept Lipschitz by clipping its weights.
+
+    The critic D minimises `mean(D(fake)) − mean(D(real))` and after each of its
+    `d_steps` updates every critic weight is clipped to `[−clip_value, clip_value]`;
+    the generator minimises `−mean(D(fake))`. Defaults are the paper's: c = 0.01,
+    5 critic steps, RMSProp(5e-5) for both networks. Logs `d_loss`, `g_loss` and
+    `w_distance = mean(D(real)) − mean(D(fake))`.
+
+    Args:
+        data_shape: shape of one sample: images (DCGAN-style critic) or vectors (MLP critic).
+        latent_dim: size of z.
+        clip_value: c, the bound on every critic weight.
+        d_steps: critic steps per generator step (paper: 5).
+        filters: width of the default convolutional networks (images).
+        critic_normalization: `"batch"` (the paper's DCGAN critic, default), `"layer"` or
+            `None` in the default conv critic.
+        hidden_units: widths of the default MLPs (vectors).
+        generator, discriminator, seed, d_fresh_batches, augment, augment_p, ada_target,
+            ada_kimg, pack: see `AdversarialModel`.
+    """
+
+    aux_metrics = ("w_distance",)
+
+    def __init__(self, data_shape, latent_dim=100, clip_value=0.01, d_steps=5, filters=64,
+                 critic_normalization="batch", hidden_units=(256, 256), **kwargs):
+        if float(clip_value) <= 0:
+            raise ValueError(f"clip_value must be positive (paper: 0.01), got {clip_value}.")
+        self.clip_value = float(clip_value)
+        self.filters = int(filters)
+        self.critic_normalization = critic_normalization
+        self.hidden_units = tuple(hidden_units)
+        super().__init__(data_shape, latent_dim, d_steps=d_steps, **kwargs)
+
+    def build_generator(self):
+        if self.is_image:
+            return networks.dcgan_generator(self.latent_dim, self.data_shape, self.filters)
+        return networks.mlp_generator(self.latent_dim, self.data_shape, self.hidden_units)
+
+    def build_discriminator(self):
+        if self.is_image:
+            return networks.dcgan_discriminator(
+                self.d_input_shape, self.filters, normalization=self.critic_normalization
+            )
+        return networks.mlp_discriminator(self.d_input_shape, self.hidden_units)
+
+    def default_optimizers(self):
+        return (
+            keras.optimizers.RMSprop(5e-5, name="d_rmsprop"),
+            keras.optimizers.RMSprop(5e-5, name="g_rmsprop"),
+        )
+
+    def _set_loss(self, loss):
+        if loss not in (None, "wasserstein"):
+            raise ValueError(f"WGAN trains with loss='wasserstein' only, got {loss!r}.")
+        self.loss_name = "wasserstein"
+
+    def _discriminator_step(self, real, condition=None):
+        result = super()._discriminator_step(real, condition)
+        self.clip_critic_weights()
+        return result
+
+    def clip_critic_weights(self):
+        """Clips every trainable critic weight to `[−clip_value, clip_value]`."""
+        for variable in self.discriminator.trainable_variables:
+            variable.assign(ops.clip(variable.value, -self.clip_value, self.clip_value))
+
+    def discriminator_loss(self, real, fake, condition=None):
+        real_scores = self.discriminate(real, condition)
+        critic_loss = losses.wasserstein_critic_loss(real_scores, self.discriminate(fake, condition))
+        return critic_loss, {"w_distance": -critic_loss, **self.augment_statistics(real_scores)}
+
+    def generator_loss(self, fake, condition=None):
+        return -ops.mean(self.discriminate(fake, condition)), {}
+
+    def get_config(self):
+        return {
+            **super().get_config(), "clip_value": self.clip_value, "filters": self.filters,
+            "critic_normalization": self.critic_normalization, "hidden_units": self.hidden_units,
+        }

@@ -64,6 +64,46 @@ _SWAPS = {
 }
 
 
+@keras.saving.register_keras_serializable(package="keras_gan")
+class LinearMaxout(keras.layers.Layer):
+    """Maxout (Goodfellow et al. 2013): `units` outputs, each the max of `pieces` affine pieces.
+
+    `y_j = max_k (x W_jk + b_jk)`, as in the discriminators of VEEGAN and PacGAN.
+
+    Args:
+        units: outputs.
+        pieces: affine pieces per output.
+        kernel_initializer, bias_initializer: of the `units * pieces` affine pieces.
+    """
+
+    def __init__(self, units, pieces=5, kernel_initializer="glorot_uniform", bias_initializer="zeros", **kwargs):
+        super().__init__(**kwargs)
+        if int(units) < 1 or int(pieces) < 1:
+            raise ValueError(f"units and pieces must be positive integers, got units={units}, pieces={pieces}.")
+        self.units, self.pieces = int(units), int(pieces)
+        self.kernel_initializer = keras.initializers.get(kernel_initializer)
+        self.bias_initializer = keras.initializers.get(bias_initializer)
+        self.dense = keras.layers.Dense(self.units * self.pieces, kernel_initializer=self.kernel_initializer,
+                                        bias_initializer=self.bias_initializer, dtype=self.dtype_policy)
+
+    def build(self, input_shape):
+        self.dense.build(input_shape)
+
+    def call(self, inputs):
+        pieces = keras.ops.reshape(self.dense(inputs), (-1, self.units, self.pieces))
+        return keras.ops.max(pieces, axis=-1)
+
+    def compute_output_shape(self, input_shape):
+        return (*input_shape[:-1], self.units)
+
+    def get_config(self):
+        return {
+            **super().get_config(), "units": self.units, "pieces": self.pieces,
+            "kernel_initializer": keras.initializers.serialize(self.kernel_initializer),
+            "bias_initializer": keras.initializers.serialize(self.bias_initializer),
+        }
+
+
 def convert(model):
     """A copy of `model` whose Keras `Conv2D`, `Conv2DTranspose` and `BatchNormalization` are these drop-ins.
 

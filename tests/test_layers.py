@@ -190,3 +190,19 @@ def test_convert_swaps_keras_layers_and_keeps_weights():
     _assert_same_training_step(ours, theirs, x)
     with pytest.raises(ValueError, match="built Sequential or functional"):
         keras_gan.layers.convert(keras.layers.Dense(3))
+
+
+def test_linear_maxout_outputs_the_max_of_its_pieces(tmp_path):
+    layer = keras_gan.layers.LinearMaxout(3, pieces=5)
+    x = np.random.default_rng(0).standard_normal((4, 2)).astype("float32")
+    out = keras.ops.convert_to_numpy(layer(x))
+    kernel, bias = (keras.ops.convert_to_numpy(w) for w in layer.dense.weights)
+    expected = (x @ kernel + bias).reshape(4, 3, 5).max(-1)
+    np.testing.assert_allclose(out, expected, rtol=1e-5, atol=1e-6)
+    assert out.shape == (4, 3) and layer.compute_output_shape((None, 2)) == (None, 3)
+    model = keras.Sequential([keras.Input((2,)), layer, keras.layers.Dense(1)])
+    model.save(tmp_path / "m.keras")
+    loaded = keras.saving.load_model(tmp_path / "m.keras")
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(loaded(x)), keras.ops.convert_to_numpy(model(x)), atol=1e-6)
+    with pytest.raises(ValueError, match="positive"):
+        keras_gan.layers.LinearMaxout(0)

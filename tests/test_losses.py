@@ -38,5 +38,17 @@ def test_losses_stay_finite_for_confident_discriminators():
 
 
 def test_unknown_loss_name_lists_the_choices():
+    with pytest.raises(ValueError, match="hinge.*minimax.*non_saturating"):
+        losses.get_generator_loss("wasserstein")
     with pytest.raises(ValueError, match="non_saturating"):
-        losses.get_generator_loss("hinge")
+        losses.get_discriminator_loss("least_squares")
+
+
+def test_hinge_losses_match_their_definition():
+    d = ops.convert_to_numpy(losses.hinge_discriminator_loss(LOGITS_REAL, LOGITS_FAKE))
+    expected = np.mean(np.maximum(0, 1 - LOGITS_REAL)) + np.mean(np.maximum(0, 1 + LOGITS_FAKE))
+    np.testing.assert_allclose(d, expected, rtol=1e-6)
+    np.testing.assert_allclose(ops.convert_to_numpy(losses.hinge_generator_loss(LOGITS_FAKE)), -LOGITS_FAKE.mean(),
+                               rtol=1e-6)
+    assert losses.get_discriminator_loss("hinge") is losses.hinge_discriminator_loss
+    assert losses.get_discriminator_loss("minimax") is losses.discriminator_loss

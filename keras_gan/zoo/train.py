@@ -73,10 +73,18 @@ def train(name, out=None, epochs=None):
         figures = {"test_accuracy": round(accuracy, 4), "num_test": 1000, "num_train": 4000}
     else:
         keras.utils.set_random_seed(0)
-        x, y = keras_gan.data.load("mnist_5k")
+        # The 4,000 training digits: the figures compare samples against the other 1,000.
+        x, y = keras_gan.data.load(recipe.get("dataset", "mnist_5k_train"))
         model = getattr(keras_gan, recipe["class"])(**recipe["model"])
         model.compile(**compile_arguments(recipe))
-        callbacks = [keras_gan.callbacks.GeneratorEMA(recipe["ema"])] if recipe.get("ema") else []
+        callbacks = [keras_gan.callbacks.GeneratorEMA(recipe["ema"], start=recipe.get("ema_start", 0))
+                     ] if recipe.get("ema") else []
+        curve = None
+        if recipe.get("eval_every"):
+            _, (x_test, _) = keras_gan.metrics.mnist_split()
+            curve = keras_gan.metrics.Evaluation(x_test, every=recipe["eval_every"], num_samples=NUM_SAMPLES,
+                                                 kid_subset_size=KID_SUBSET)
+            callbacks.append(curve)
         history = model.fit(x, y if recipe.get("labels") else None, callbacks=callbacks, **fit_args)
     seconds = time.perf_counter() - start
     if not recipe.get("classifier"):
@@ -88,11 +96,22 @@ def train(name, out=None, epochs=None):
                 "keras_gan": keras_gan.__version__, "python": platform.python_version()}
     backend_module = __import__({"tensorflow": "tensorflow", "jax": "jax", "torch": "torch"}[keras.backend.backend()])
     versions[keras.backend.backend()] = backend_module.__version__
-    final = {k: round(float(v[-1]), 4) for k, v in history.history.items()}
+    final = {k: round(float(v[-1]), 4) for k, v in history.history.items()
+             if k not in keras_gan.metrics.Evaluation.KEYS}
+    extra = {}
+    if not recipe.get("classifier") and recipe.get("eval_every"):
+        steps_per_epoch = -(-len(x) // fit_args["batch_size"])
+        extra["curve"] = [
+            {"epoch": epoch, "steps": epoch * steps_per_epoch, "frechet_distance": round(r["frechet_distance"], 3),
+             "recall": round(r["recall"], 3), "precision": round(r["precision"], 3),
+             "min_class_share": round(min(r["class_share"]), 3)}
+            for epoch, r in curve.reports
+        ]
+    dataset = recipe.get("dataset", "mnist_5k" if recipe.get("classifier") else "mnist_5k_train")
     files, meta = zoo.save_preset(
-        model, directory, description=recipe["description"], dataset="mnist_5k", command=command,
+        model, directory, description=recipe["description"], dataset=dataset, command=command,
         trained_with=versions, date=datetime.date.today().isoformat(), train_seconds=round(seconds),
-        fit=fit_args, final_logs=final, figures=figures, recipe=recipe_record(recipe, fit_args),
+        fit=fit_args, final_logs=final, figures=figures, recipe=recipe_record(recipe, fit_args), **extra,
     )
     record = {
         "class": recipe["class"], "config": recipe["model"], "path": name, "files": files,
@@ -126,7 +145,7 @@ def compile_arguments(recipe):
 def recipe_record(recipe, fit_args):
     """What a preset's metadata says about how it was trained."""
     return {"model": recipe["model"], "compile": recipe.get("compile", {}), "fit": fit_args,
-            "ema": recipe.get("ema")}
+            "ema": recipe.get("ema"), "ema_start": recipe.get("ema_start", 0)}
 
 
 # Every figure: 1,000 samples against the 1,000 held-out digits of `mnist_split` (the classifier never saw them).

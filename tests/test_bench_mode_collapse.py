@@ -1,0 +1,32 @@
+"""The 2-D mode-collapse protocol runs in a tiny configuration and prints its table beside the published rows."""
+
+import importlib.util
+import os
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _load():
+    spec = importlib.util.spec_from_file_location("mode_collapse_2d", os.path.join(ROOT, "bench", "mode_collapse_2d.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_protocol_prints_a_table_with_published_rows(tmp_path, capsys):
+    bench = _load()
+    results, text = bench.main(["--rows", "pacgan2", "wgan_gp_toy", "--mixtures", "ring8",
+                                "--steps", "50", "100", "--seeds", "0", "1", "--num-points", "2000",
+                                "--eval-samples", "200", "--out", str(tmp_path)])
+    for row in ("pacgan2", "wgan_gp_toy"):
+        runs = results[row, "ring8"]
+        assert sorted(runs) == [0, 1] and [r["steps"] for r in runs[0]] == [50, 100]
+        assert all(0 <= r["modes"] <= 8 and 0 <= r["high_quality"] <= 1 for r in runs[0])
+    printed = capsys.readouterr().out
+    assert "| pacgan2 | 100 |" in printed and "PacGAN Tab. 1" in printed and "7.9" in printed
+    assert (tmp_path / "results.json").stat().st_size > 0
+    assert (tmp_path / "mode_collapse_2d.png").stat().st_size > 0
+    with pytest.raises(ValueError, match="increasing"):
+        bench.main(["--steps", "10", "5", "--out", str(tmp_path)])

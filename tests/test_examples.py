@@ -1,6 +1,7 @@
 """The example scripts run end to end in a tiny configuration and write their pictures."""
 
 import importlib.util
+import json
 import os
 
 import numpy as np
@@ -36,7 +37,7 @@ def assert_image(path, min_height, min_width):
 
 def test_gan_example_writes_grids_plot_and_model(load, tmp_path):
     history, seconds = load("gan").main(
-        ["--epochs", "2", *TINY_IMAGE_FLAGS, "--hidden-units", "16", "--out", str(tmp_path)]
+        ["--epochs", "2", *TINY_IMAGE_FLAGS, "--hidden-units", "16", "--figures", "0", "--out", str(tmp_path)]
     )
     assert len(history.history["d_loss"]) == 2 and seconds > 0
     assert_image(tmp_path / "samples.png", 224, 224)  # 8×8 digits of 28 pixels
@@ -46,18 +47,28 @@ def test_gan_example_writes_grids_plot_and_model(load, tmp_path):
     assert (tmp_path / "gan.keras").stat().st_size > 0
 
 
-def test_dcgan_example_writes_grids_plot_and_model(load, tmp_path):
-    load("dcgan").main(["--epochs", "1", *TINY_IMAGE_FLAGS, "--filters", "4", "--out", str(tmp_path)])
+def test_dcgan_example_writes_grids_plot_and_model(load, tmp_path, capsys):
+    load("dcgan").main(["--epochs", "1", *TINY_IMAGE_FLAGS, "--filters", "4", "--augment", "translation,cutout",
+                        "--figures", "200", "--out", str(tmp_path)])
     for name in ("samples.png", "epochs/epoch_001.png"):
         assert_image(tmp_path / name, 224, 224)
     assert_image(tmp_path / "losses.png", 300, 800)
     assert (tmp_path / "dcgan.keras").stat().st_size > 0
+    # The figures are printed at the end and saved beside the pictures.
+    figures = json.loads((tmp_path / "figures.json").read_text())
+    printed = capsys.readouterr().out
+    assert f"FD {figures['frechet_distance']:.2f} (real data: 3.77)" in printed
+    assert f"recall {figures['recall']:.3f}, confidence {figures['confidence']:.3f}" in printed
+    assert figures["num_fake"] == 200 and len(figures["class_share"]) == 10
 
 
-def test_cgan_example_writes_one_row_per_class(load, tmp_path):
+def test_cgan_example_writes_one_row_per_class(load, tmp_path, capsys):
     load("cgan").main(
-        ["--epochs", "1", *TINY_IMAGE_FLAGS, "--filters", "4", "--per-class", "3", "--out", str(tmp_path)]
+        ["--epochs", "1", *TINY_IMAGE_FLAGS, "--filters", "4", "--per-class", "3", "--figures", "100",
+         "--out", str(tmp_path)]
     )
+    figures = json.loads((tmp_path / "figures.json").read_text())
+    assert f"label accuracy {figures['label_accuracy']:.3f}" in capsys.readouterr().out
     image = mpimg.imread(tmp_path / "samples.png")
     assert image.shape[:2] == (10 * 28, 3 * 28)  # ten classes down, three samples across
     # per-epoch grids too: 64 samples -> ten rows of six
@@ -68,7 +79,8 @@ def test_cgan_example_writes_one_row_per_class(load, tmp_path):
 
 def test_wgan_gp_example_writes_grids_plot_and_model(load, tmp_path, capsys):
     history, _ = load("wgan_gp").main(
-        ["--epochs", "1", *TINY_IMAGE_FLAGS, "--filters", "4", "--d-steps", "2", "--out", str(tmp_path)]
+        ["--epochs", "1", *TINY_IMAGE_FLAGS, "--filters", "4", "--d-steps", "2", "--figures", "0",
+         "--out", str(tmp_path)]
     )
     for name in ("samples.png", "epochs/epoch_001.png"):
         assert_image(tmp_path / name, 224, 224)
@@ -135,3 +147,18 @@ def test_interpolation_paths(load):
     np.testing.assert_allclose(interpolate(a, 2 * a, [0.5])[:, 0], 1.5 * a)  # parallel: the line
     with pytest.raises(ValueError, match="slerp"):
         interpolate(a, b, [0.5], "cubic")
+
+
+def test_loss_tracks_quality_reports_spearman_per_loss(load, tmp_path, capsys):
+    results, curves = load("loss_tracks_quality").main(
+        ["--epochs", "3", "--limit", "64", "--batch-size", "32", "--filters", "4", "--latent-dim", "8",
+         "--eval-samples", "100", "--wgan", "--out", str(tmp_path)]
+    )
+    assert set(results) == {"dcgan", "wgan_gp", "wgan"}
+    assert set(results["dcgan"]) == {"d_loss", "g_loss"} and "w_distance" in results["wgan_gp"]
+    assert curves["dcgan"]["steps"] == [2, 4, 6] and len(curves["wgan_gp"]["frechet_distance"]) == 3
+    for kind in results.values():
+        for figures in kind.values():
+            assert -1 <= figures["rho"] <= 1 or np.isnan(figures["rho"])
+    assert "Spearman ρ(FD, loss)" in capsys.readouterr().out
+    assert_image(tmp_path / "loss_tracks_quality.png", 200, 600)

@@ -15,6 +15,20 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REFERENCE = os.path.join(HERE, "data", "zoo_reference.npz")
 
 
+def test_retrained_entries_record_their_recipe_and_curve():
+    """Entries trained on the 4,000 training digits carry the recipe and the figures along the run."""
+    for name, record in zoo.manifest()["entries"].items():
+        if record["dataset"] != "mnist_5k_train":
+            continue
+        with open(os.path.join(zoo.zoo_dir(), record["path"], zoo.METADATA_FILE)) as f:
+            meta = json.load(f)
+        assert meta["recipe"]["model"] == record["config"] and meta["recipe"]["fit"]["epochs"] > 0
+        curve = meta.get("curve", [])
+        assert all(a["steps"] < b["steps"] for a, b in zip(curve, curve[1:]))
+        if curve:
+            assert curve[-1]["frechet_distance"] > 0
+
+
 def test_manifest_lists_the_mnist_entries():
     assert zoo.names() == ["cgan_mnist", "dcgan_mnist", "gan_mnist", "mnist_classifier", "wgan_gp_mnist"]
     lines = zoo.list()
@@ -22,7 +36,7 @@ def test_manifest_lists_the_mnist_entries():
     for name, record in zoo.manifest()["entries"].items():
         assert set(record["files"]) == set(zoo.PRESET_FILES)
         assert record["command"].endswith(f"python -m keras_gan.zoo.train {name}")
-        assert record["dataset"] == "mnist_5k" and record["trained_with"]["keras"]
+        assert record["dataset"] in ("mnist_5k", "mnist_5k_train") and record["trained_with"]["keras"]
 
 
 @pytest.mark.parametrize("name", ["gan_mnist", "dcgan_mnist", "cgan_mnist", "wgan_gp_mnist"])

@@ -348,11 +348,14 @@ class AdversarialModel(AdversarialTrainer, keras.Model):
         """The real (and condition) batch of each D step: the same one, or `d_steps` fresh parts."""
         if not self.d_fresh_batches or self.d_steps == 1:
             return [(real, condition)] * self.d_steps
-        size = real.shape[0] // self.d_steps if real.shape[0] is not None else None
-        if size is None or size < 1:
+        if real.shape[0] is None:  # a graph with a dynamic batch (TensorFlow): split it there
+            size = ops.shape(real)[0] // self.d_steps
+        else:
+            size = real.shape[0] // self.d_steps
+        if isinstance(size, int) and size < 1:
             raise ValueError(
                 f"d_fresh_batches=True splits each batch into d_steps={self.d_steps} parts, so a batch "
-                f"needs at least {self.d_steps} samples and a known size; got a batch of shape "
+                f"needs at least {self.d_steps} samples; got a batch of shape "
                 f"{tuple(real.shape)}. Use a larger batch_size (a multiple of d_steps)."
             )
         return [

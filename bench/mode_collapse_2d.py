@@ -10,7 +10,8 @@ Rows (one protocol each, as published):
 
 Every run is judged at each of `--steps` (generator steps) on 2,500 samples by the VEEGAN/PacGAN rule
 (`keras_gan.metrics.mode_coverage`). Prints mean ± std over seeds beside the published rows, writes
-`results.json` and a scatter plot of the first seed at the last checkpoint.
+`results.json` after every run and a scatter plot of the first seed at the last checkpoint; `--merge` joins the
+results of runs split across processes into one table and plot.
 
     KERAS_BACKEND=jax python bench/mode_collapse_2d.py --steps 2000 5000 10000 --seeds 0 1 2 --out out/mc2d
 """
@@ -25,10 +26,10 @@ import numpy as np
 ROWS = ("gan", "pacgan2", "pacgan4", "wgan_gp_toy", "gan_defaults", "wgan_gp_defaults")
 # Table 1 of PacGAN (Lin et al. 2018) and of VEEGAN (Srivastava et al. 2017): modes, high-quality share (%).
 PUBLISHED = {
-    "gan": {"ring8": (6.3, 98.2), "grid25": (17.3, 94.8), "source": "PacGAN Tab. 1 (GAN)"},
-    "pacgan2": {"ring8": (7.9, 95.6), "grid25": (23.8, 91.3), "source": "PacGAN Tab. 1"},
-    "pacgan4": {"ring8": (7.8, 95.9), "grid25": (24.8, 93.6), "source": "PacGAN Tab. 1"},
-    "wgan_gp_toy": {"ring8": (8, None), "grid25": (25, None), "source": "WGAN-GP Fig. 1 (all modes, no HQ figure)"},
+    "gan": {"ring8": (6.3, 98.2), "grid25": (17.3, 94.8), "source": "PacGAN Tab. 1 (GAN), 400 epochs"},
+    "pacgan2": {"ring8": (7.9, 95.6), "grid25": (23.8, 91.3), "source": "PacGAN Tab. 1, 400 epochs"},
+    "pacgan4": {"ring8": (7.8, 95.9), "grid25": (24.8, 93.6), "source": "PacGAN Tab. 1, 400 epochs"},
+    "wgan_gp_toy": {"ring8": (8, None), "grid25": (25, None), "source": "WGAN-GP Fig. 1: all modes (no HQ figure), 100,000 G steps"},
 }
 
 
@@ -107,9 +108,16 @@ def run(row, mixture, seed, checkpoints, num_points, eval_samples):
     scale = float(x.std()) if scaled else 1.0
     x = x / scale
     results, done, start = [], 0, time.perf_counter()
+    per_execution = getattr(model, "steps_per_execution", 1) or 1
+    # One fit call never asks for more steps than one pass over the data holds.
+    per_pass = max(1, len(x) // batch_size)
+    if per_pass >= per_execution:
+        per_pass = per_pass // per_execution * per_execution
     for target in checkpoints:
-        model.fit(x, batch_size=batch_size, epochs=1, steps_per_epoch=target - done, verbose=0)
-        done = target
+        while done < target:
+            steps = min(per_pass, target - done)
+            model.fit(x, batch_size=batch_size, epochs=1, steps_per_epoch=steps, verbose=0)
+            done += steps
         points = model.generate(eval_samples, seed=seed) * scale
         figures = keras_gan.metrics.mode_coverage(points, mixture=mixture)
         results.append({"steps": target, "modes": figures["modes"], "high_quality": figures["high_quality"],
@@ -124,26 +132,29 @@ def table(results, mixtures, checkpoints, seeds):
     for row in ROWS:
         if not any((row, m) in results for m in mixtures):
             continue
-        for i, steps in enumerate(checkpoints):
+        judged_steps = sorted({c["steps"] for m in mixtures for r in results.get((row, m), {}).values() for c in r})
+        for steps in [s for s in checkpoints if s in judged_steps]:
             cells = []
             for mixture in mixtures:
-                runs = results.get((row, mixture))
-                if not runs:
+                judged = [c for r in results.get((row, mixture), {}).values() for c in r if c["steps"] == steps]
+                if not judged:
                     cells += ["–", "–"]
                     continue
-                modes = np.array([r[i]["modes"] for r in runs.values()])
-                hq = 100 * np.array([r[i]["high_quality"] for r in runs.values()])
-                cells += [f"{modes.mean():.1f} ± {modes.std():.1f}", f"{hq.mean():.1f} ± {hq.std():.1f}"]
+                modes = np.array([c["modes"] for c in judged])
+                hq = 100 * np.array([c["high_quality"] for c in judged])
+                cells += [f"{modes.mean():.1f} ± {modes.std():.1f} (n={len(judged)})",
+                          f"{hq.mean():.1f} ± {hq.std():.1f}"]
             published = PUBLISHED.get(row)
             note = "–"
-            if published and i == len(checkpoints) - 1:
+            if published and steps == judged_steps[-1]:
                 parts = []
                 for mixture in mixtures:
                     modes, hq = published[mixture]
                     parts.append(f"{mixture} {modes}" + (f" / {hq}%" if hq is not None else ""))
-                note = ", ".join(parts) + f" ({published['source']}, 400 epochs)"
+                note = ", ".join(parts) + f" ({published['source']})"
             lines.append(f"| {row} | {steps:,} | " + " | ".join(cells) + f" | {note} |")
-    lines.append(f"\nSeeds {list(seeds)}; 2,500 samples judged per run; steps = generator steps.")
+    lines.append(f"\nSeeds {list(seeds)} (n = runs judged per cell); 2,500 samples judged per run; "
+                 "steps = generator steps.")
     return "\n".join(lines)
 
 
@@ -178,13 +189,20 @@ def main(argv=None):
     parser.add_argument("--num-points", type=int, default=100_000, help="training points (PacGAN: 100,000)")
     parser.add_argument("--eval-samples", type=int, default=2500)
     parser.add_argument("--out", default="out/mode_collapse_2d")
+    parser.add_argument("--merge", nargs="+", metavar="RESULTS_JSON",
+                        help="only join these results.json files into one table and plot under --out")
     args = parser.parse_args(argv)
+    if args.merge:
+        results, text = merge(args.merge, args.out)
+        print(text)
+        return results, text
     if sorted(set(args.steps)) != args.steps:
         raise ValueError(f"--steps must be increasing, got {args.steps}.")
 
     import keras
 
     os.makedirs(args.out, exist_ok=True)
+    path = os.path.join(args.out, "results.json")
     results, samples, start = {}, {}, time.perf_counter()
     for row in args.rows:
         for mixture in args.mixtures:
@@ -193,17 +211,52 @@ def main(argv=None):
                 results.setdefault((row, mixture), {})[seed] = runs
                 if seed == args.seeds[0]:
                     samples[row, mixture] = points
+                    np.save(os.path.join(args.out, f"samples_{row}_{mixture}.npy"), points)
                 last = runs[-1]
                 print(f"{row:<17} {mixture:<7} seed {seed}: {last['modes']:>2} modes, "
                       f"{100 * last['high_quality']:5.1f}% HQ at {last['steps']:,} steps ({last['seconds']:.0f} s)",
                       flush=True)
+                _write(path, results, args.steps)  # after every run: a cut-short run keeps what it measured
     text = table(results, args.mixtures, args.steps, args.seeds)
     print(text)
     print(f"Backend {keras.backend.backend()}, {time.perf_counter() - start:.0f} s in all.")
-    with open(os.path.join(args.out, "results.json"), "w") as f:
-        json.dump({"backend": keras.backend.backend(), "steps": args.steps, "seeds": args.seeds,
-                   "runs": {f"{row}/{mixture}": runs for (row, mixture), runs in results.items()}}, f, indent=1)
     scatter(samples, args.mixtures, args.rows, os.path.join(args.out, "mode_collapse_2d.png"))
+    return results, text
+
+
+def _write(path, results, steps):
+    import keras
+
+    with open(path, "w") as f:
+        json.dump({"backend": keras.backend.backend(), "steps": steps,
+                   "runs": {f"{row}/{mixture}": {str(seed): r for seed, r in runs.items()}
+                            for (row, mixture), runs in results.items()}}, f, indent=1)
+
+
+def merge(paths, out):
+    """Joins the `results.json` (and sample files) of several runs into one table and one scatter plot."""
+    results, samples, steps = {}, {}, None
+    for path in paths:
+        with open(path) as f:
+            data = json.load(f)
+        steps = sorted(set(steps or []) | set(data["steps"]))
+        for key, runs in data["runs"].items():
+            row, mixture = key.split("/")
+            results.setdefault((row, mixture), {}).update({int(seed): r for seed, r in runs.items()})
+            sample_path = os.path.join(os.path.dirname(path), f"samples_{row}_{mixture}.npy")
+            if os.path.exists(sample_path):
+                samples[row, mixture] = np.load(sample_path)
+    mixtures = [m for m in ("ring8", "grid25") if any(k[1] == m for k in results)]
+    rows = [r for r in ROWS if any(k[0] == r for k in results)]
+    seeds = sorted({seed for runs in results.values() for seed in runs})
+    text = table(results, mixtures, steps, seeds)
+    os.makedirs(out, exist_ok=True)
+    with open(os.path.join(out, "results.json"), "w") as f:
+        json.dump({"steps": steps, "runs": {f"{r}/{m}": {str(s): v for s, v in runs.items()}
+                                            for (r, m), runs in results.items()}}, f, indent=1)
+    with open(os.path.join(out, "table.md"), "w") as f:
+        f.write(text + "\n")
+    scatter(samples, mixtures, rows, os.path.join(out, "mode_collapse_2d.png"))
     return results, text
 
 

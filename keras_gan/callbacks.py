@@ -140,8 +140,4 @@ class GeneratorEMA(keras.callbacks.Callback):
         if step <= self.start:
             self.model.set_generator_ema(weights)
             return
-        decay = self.decay ** updates
-        self.model.set_generator_ema([
-            decay * ema + (1.0 - decay) * w
-            for ema, w in zip(self.model.generator_ema, weights)
-        ])
+        self.model._update_generator_ema(weights, self.decay ** updates)

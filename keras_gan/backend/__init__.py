@@ -9,7 +9,8 @@ Each backend module defines `AdversarialTrainer`, a mixin that gives a model:
 - `sync_training_state()`, which makes the variables current between batches of `fit` (JAX);
 and the kernels behind `keras_gan.layers`, each computing what Keras's layer computes, faster on
 some backend: `conv` and `conv_transpose` (`keras.ops` signatures plus `bias`) and
-`batch_normalization_training`; `keras_gan.backend.generic` has them in `keras.ops`.
+`batch_normalization_training`, and `moving_average` (the generator EMA's update);
+`keras_gan.backend.generic` has them in `keras.ops`.
 Everything else about training is written once, in `keras_gan.models.AdversarialModel`.
 """
 
@@ -19,15 +20,15 @@ _BACKEND = keras.backend.backend()
 
 if _BACKEND == "tensorflow":
     from keras_gan.backend.tensorflow_trainer import (
-        AdversarialTrainer, batch_normalization_training, conv, conv_transpose,
+        AdversarialTrainer, batch_normalization_training, conv, conv_transpose, moving_average,
     )
 elif _BACKEND == "jax":
     from keras_gan.backend.jax_trainer import (
-        AdversarialTrainer, batch_normalization_training, conv, conv_transpose,
+        AdversarialTrainer, batch_normalization_training, conv, conv_transpose, moving_average,
     )
 elif _BACKEND == "torch":
     from keras_gan.backend.torch_trainer import (
-        AdversarialTrainer, batch_normalization_training, conv, conv_transpose,
+        AdversarialTrainer, batch_normalization_training, conv, conv_transpose, moving_average,
     )
 else:
     raise ImportError(
@@ -35,4 +36,4 @@ else:
         f"KERAS_BACKEND is {_BACKEND!r}. Set KERAS_BACKEND to one of those."
     )
 
-__all__ = ["AdversarialTrainer", "batch_normalization_training", "conv", "conv_transpose"]
+__all__ = ["AdversarialTrainer", "batch_normalization_training", "conv", "conv_transpose", "moving_average"]

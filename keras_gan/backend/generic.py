@@ -61,3 +61,16 @@ def batch_normalization_training(inputs, gamma, beta, axis, epsilon):
     mean, variance = ops.moments(inputs, [i for i in range(len(inputs.shape)) if i != axis])
     outputs = ops.batch_normalization(inputs, mean, variance, axis, beta, gamma, epsilon)
     return outputs, mean, variance
+
+
+def moving_average(averages, values, decay):
+    """`decay * a + (1 - decay) * v` for each pair of `averages` and `values`: new tensors.
+
+    Args:
+        averages, values: lists of tensors, pairwise of one shape.
+        decay: a Python float in [0, 1).
+
+    Returns:
+        The list of updated averages.
+    """
+    return [decay * a + (1.0 - decay) * v for a, v in zip(averages, values)]

@@ -107,6 +107,16 @@ class AdversarialTrainer:
         self.jax_state_sync()
 
 
+@jax.jit
+def _moving_average(averages, values, decay):
+    return [(decay * a + (1.0 - decay) * v).astype(a.dtype) for a, v in zip(averages, values)]
+
+
+def moving_average(averages, values, decay):
+    """`keras_gan.backend.generic.moving_average` in one compiled call (not one dispatch per op and tensor)."""
+    return _moving_average(list(averages), list(values), jax.numpy.float32(decay))
+
+
 def _current(scope, variable, old):
     value = scope.get_current_value(variable)
     return old if value is None else value

@@ -14,7 +14,10 @@ import keras
 import tensorflow as tf
 
 from keras_gan.mixed_precision import scale_loss
-from keras_gan.backend.generic import batch_normalization_training, conv, conv_transpose  # noqa: F401 (re-exported)
+from keras_gan.backend.generic import (  # noqa: F401 (re-exported)
+    batch_normalization_training, conv, conv_transpose,
+)
+from keras_gan.backend import generic
 
 
 class AdversarialTrainer:
@@ -65,3 +68,12 @@ def _num_replicas():
     context = tf.distribute.get_replica_context()
     return 1 if context is None else context.num_replicas_in_sync
 
+
+@tf.function(reduce_retracing=True)
+def _moving_average(averages, values, decay):
+    return generic.moving_average(averages, values, decay)
+
+
+def moving_average(averages, values, decay):
+    """`keras_gan.backend.generic.moving_average` as one `tf.function` call."""
+    return _moving_average(list(averages), list(values), tf.constant(decay, tf.float32))

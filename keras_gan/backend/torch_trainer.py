@@ -57,6 +57,14 @@ class AdversarialTrainer:
         # Variables are live during `fit`: nothing to sync.
 
 
+def moving_average(averages, values, decay):
+    """`keras_gan.backend.generic.moving_average` with torch's fused multi-tensor ops."""
+    with torch.no_grad():
+        averages = [a.detach().clone() for a in averages]
+        torch._foreach_lerp_(averages, [v.detach() for v in values], 1.0 - decay)
+    return averages
+
+
 def conv(inputs, kernel, bias=None, strides=1, padding="valid", data_format=None, dilation_rate=1):
     """`keras_gan.backend.generic.conv` for 2D inputs in one torch kernel, bias included, no layout copies.
 

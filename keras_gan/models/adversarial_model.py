@@ -8,7 +8,7 @@ from keras import ops
 
 from keras_gan import augment as augment_lib
 from keras_gan import checks, mixed_precision
-from keras_gan.backend import AdversarialTrainer
+from keras_gan.backend import AdversarialTrainer, moving_average
 from keras_gan.callbacks import FiniteLossGuard
 from keras_gan.networks import is_image_shape
 
@@ -530,6 +530,11 @@ class AdversarialModel(AdversarialTrainer, keras.Model):
             if np.all(np.abs(1.0 - momentum[i]) > 1e-6):
                 statistics[i] = ops.convert_to_tensor(totals[i] / num_batches, dtype=variables[i].dtype)
         return [ops.copy(ops.convert_to_tensor(v)) for v in statistics]
+
+    def _update_generator_ema(self, weights, decay):
+        """One moving-average step toward `weights` (one compiled call per backend)."""
+        self._ema.statistics = None
+        self._ema.weights = moving_average(self._ema.weights, weights, decay)
 
     def set_generator_ema(self, weights, statistics=None):
         """Sets (or with `None`, removes) the generator's moving-average weights.

@@ -8,10 +8,21 @@ from keras import layers
 
 from keras_gan.layers import BatchNormalization, Conv2D, Conv2DTranspose
 
-# DCGAN (Radford et al. 2015): weights from N(0, 0.02), LeakyReLU slope 0.2.
-_INIT = keras.initializers.RandomNormal(mean=0.0, stddev=0.02)
-_GAMMA_INIT = keras.initializers.RandomNormal(mean=1.0, stddev=0.02)
-_SLOPE = 0.2
+_SLOPE = 0.2  # LeakyReLU slope of DCGAN (Radford et al. 2015)
+
+
+def _init():
+    """DCGAN's N(0, 0.02) weights: a new initializer per layer, its seed drawn when the network is built.
+
+    (A module-level initializer would draw its seed at import, before `keras.utils.set_random_seed`,
+    and give every layer of one shape the same draws.)
+    """
+    return keras.initializers.RandomNormal(mean=0.0, stddev=0.02)
+
+
+def _gamma_init():
+    """BatchNorm scales from N(1, 0.02), one initializer per layer."""
+    return keras.initializers.RandomNormal(mean=1.0, stddev=0.02)
 
 
 def is_image_shape(data_shape):
@@ -127,7 +138,7 @@ def _logit(features, inputs, num_classes, conditioning, kernel_initializer="glor
     logits = layers.Dense(1, kernel_initializer=kernel_initializer, dtype="float32")(features)
     if not num_classes or conditioning != "projection":
         return logits
-    embedded = layers.Embedding(num_classes, features.shape[-1], embeddings_initializer=_INIT,
+    embedded = layers.Embedding(num_classes, features.shape[-1], embeddings_initializer=_init(),
                                 name="class_embedding")(inputs[1])
     projection = layers.Dot(axes=1, dtype="float32")([embedded, features])
     return layers.Add(dtype="float32")([logits, projection])
@@ -163,7 +174,7 @@ def dcgan_stages(data_shape):
 
 def _batch_norm():
     # PyTorch-style statistics (momentum 0.1 there = 0.9 here, eps 1e-5), as DCGAN code uses.
-    return BatchNormalization(momentum=0.9, epsilon=1e-5, gamma_initializer=_GAMMA_INIT)
+    return BatchNormalization(momentum=0.9, epsilon=1e-5, gamma_initializer=_gamma_init())
 
 
 def dcgan_generator(latent_dim, data_shape, filters=64, num_classes=None, name="generator"):
@@ -182,17 +193,17 @@ def dcgan_generator(latent_dim, data_shape, filters=64, num_classes=None, name="
     stages, base_h, base_w = dcgan_stages(data_shape)
     width = filters * 2 ** (stages - 1)
     inputs, h = _latent_inputs(latent_dim, num_classes)
-    h = layers.Dense(base_h * base_w * width, use_bias=False, kernel_initializer=_INIT)(h)
+    h = layers.Dense(base_h * base_w * width, use_bias=False, kernel_initializer=_init())(h)
     h = layers.Reshape((base_h, base_w, width))(h)
     h = layers.ReLU()(_batch_norm()(h))
     for _ in range(stages - 1):
         width //= 2
         h = Conv2DTranspose(
-            width, 4, strides=2, padding="same", use_bias=False, kernel_initializer=_INIT
+            width, 4, strides=2, padding="same", use_bias=False, kernel_initializer=_init()
         )(h)
         h = layers.ReLU()(_batch_norm()(h))
     x = Conv2DTranspose(
-        data_shape[-1], 4, strides=2, padding="same", activation="tanh", kernel_initializer=_INIT
+        data_shape[-1], 4, strides=2, padding="same", activation="tanh", kernel_initializer=_init()
     )(h)
     return keras.Model(inputs, x, name=name)
 
@@ -224,12 +235,12 @@ def dcgan_discriminator(data_shape, filters=64, normalization="batch", num_class
     for stage in range(stages):
         h = Conv2D(
             filters * 2**stage, 4, strides=2, padding="same",
-            use_bias=stage == 0 or normalization != "batch", kernel_initializer=_INIT,
+            use_bias=stage == 0 or normalization != "batch", kernel_initializer=_init(),
         )(h)
         if stage > 0 and normalization == "batch":  # not on D's input layer (Radford et al. 2015, §3)
             h = _batch_norm()(h)
         elif stage > 0 and normalization == "layer":
             h = layers.LayerNormalization(axis=(1, 2, 3))(h)
         h = layers.LeakyReLU(_SLOPE)(h)
-    logits = _logit(layers.Flatten()(h), inputs, num_classes, conditioning, kernel_initializer=_INIT)
+    logits = _logit(layers.Flatten()(h), inputs, num_classes, conditioning, kernel_initializer=_init())
     return keras.Model(inputs, logits, name=name)

@@ -27,10 +27,12 @@ RECIPES = {
                        "for Fréchet distance, KID, IS and precision/recall.",
     },
     "gan_mnist": {
-        "class": "GAN", "model": {"data_shape": [28, 28, 1], "latent_dim": 100, "hidden_units": [512, 512],
+        "class": "GAN", "model": {"data_shape": [28, 28, 1], "latent_dim": 100, "hidden_units": [1024, 1024],
                                   "dropout": 0.3, "seed": 0},
-        "fit": {"epochs": 40, "batch_size": 64},
-        "description": "Goodfellow et al. 2014 MLP GAN (non-saturating loss) on 5,000 MNIST digits.",
+        "compile": {"d_optimizer": _adam(2e-4), "g_optimizer": _adam(2e-4)},
+        "fit": {"epochs": 150, "batch_size": 64}, "ema": 0.999, "ema_start": 1000, "eval_every": 25,
+        "description": "Goodfellow et al. 2014 MLP GAN (non-saturating loss, 2x1024 units) with a generator EMA, "
+                       "on the 4,000 training digits of mnist_5k.",
     },
     "dcgan_mnist": {
         "class": "DCGAN", "model": {"data_shape": [28, 28, 1], "latent_dim": 100, "filters": 64, "seed": 0,

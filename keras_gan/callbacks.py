@@ -12,9 +12,16 @@ from keras_gan.metrics.callback import Evaluation  # noqa: F401 - `keras_gan.cal
 class FiniteLossGuard(keras.callbacks.Callback):
     """Stops training with an error at the first step whose loss is NaN or infinite.
 
+    Safe for Keras's asynchronous batch callbacks (`async_safe`): on backends that allow it
+    (JAX, PyTorch) the check reads each step's logs on Keras's callback thread, so the
+    training loop does not wait for every step's result; the error names the step it
+    found and is raised at the next step or at the epoch's end.
+
     Args:
         monitor: names of the logged losses to watch.
     """
+
+    async_safe = True
 
     def __init__(self, monitor=("d_loss", "g_loss")):
         super().__init__()

@@ -111,3 +111,13 @@ def test_bad_latents_raise(dcgan):
 def test_unknown_dataset_lists_the_names():
     with pytest.raises(ValueError, match="mnist_5k"):
         keras_gan.data.load("mnist_50k")
+
+
+def test_nan_guard_leaves_batch_callbacks_asynchronous():
+    """The guard alone does not force Keras to read every step's logs on the training thread."""
+    from keras.src.callbacks.callback_list import CallbackList
+
+    from keras_gan.callbacks import FiniteLossGuard
+
+    callbacks = CallbackList([FiniteLossGuard()], model=tiny_gan())
+    assert callbacks._async_train == (keras.backend.backend() in ("jax", "torch"))  # TF's Keras runs them inline

@@ -73,7 +73,8 @@ class LinearMaxout(keras.layers.Layer):
     Args:
         units: outputs.
         pieces: affine pieces per output.
-        kernel_initializer, bias_initializer: of the `units * pieces` affine pieces.
+        kernel_initializer: of the `units * pieces` affine pieces.
+        bias_initializer: of the pieces' biases.
     """
 
     def __init__(self, units, pieces=5, kernel_initializer="glorot_uniform", bias_initializer="zeros", **kwargs):

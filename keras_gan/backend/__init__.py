@@ -1,5 +1,9 @@
 """Per-backend gradient mechanics, chosen once at import from `keras.backend.backend()`.
 
+One file pair per backend: `<name>_trainer.py` (the training mechanics) and, where Keras's
+own kernels are slow, `<name>_kernels.py` (the layer kernels); `generic.py` holds the
+`keras.ops` versions the others fall back to.
+
 Each backend module defines `AdversarialTrainer`, a mixin that gives a model:
 - `train_step`, the entry point Keras's `fit` calls on that backend;
 - `_minimize(loss_fn, variables, optimizer)`: `loss_fn()` returns `(loss, aux)`; one step of

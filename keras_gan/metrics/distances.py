@@ -39,7 +39,8 @@ def frechet_distance(features_a, features_b):
     """Fréchet distance between Gaussians fitted to two feature sets (FID on Inception features).
 
     Args:
-        features_a, features_b: `(n, d)` and `(m, d)` arrays.
+        features_a: `(n, d)` array.
+        features_b: `(m, d)` array.
 
     Returns:
         float; biased upwards for small n, m: report them.
@@ -61,7 +62,8 @@ def kernel_inception_distance(features_a, features_b, *, num_subsets=100, subset
     """Kernel Inception Distance: unbiased polynomial-kernel MMD², averaged over random subsets.
 
     Args:
-        features_a, features_b: `(n, d)` and `(m, d)` arrays.
+        features_a: `(n, d)` array.
+        features_b: `(m, d)` array.
         num_subsets: subsets drawn (without replacement within one subset).
         subset_size: points per subset from each set (capped at the smaller set).
         seed: subset sampling seed.

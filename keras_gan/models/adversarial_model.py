@@ -7,7 +7,7 @@ import numpy as np
 from keras import ops
 
 from keras_gan import augment as augment_lib
-from keras_gan import checks, mixed_precision
+from keras_gan import checks, mixed_precision, optimizers
 from keras_gan.backend import AdversarialTrainer, moving_average
 from keras_gan.callbacks import FiniteLossGuard
 from keras_gan.networks import is_image_shape
@@ -280,7 +280,7 @@ class AdversarialModel(AdversarialTrainer, keras.Model):
         self._set_loss(loss)
         # One optimizer object holding both: Keras's JAX fit threads only
         # `self.optimizer.variables` through jit; both optimizers' slots must be there.
-        optimizer = mixed_precision.AdversarialOptimizer(
+        optimizer = optimizers.AdversarialOptimizer(
             self.d_optimizer, self.g_optimizer, self.discriminator.trainable_variables
         )
         super().compile(optimizer=optimizer, auto_scale_loss=False, **kwargs)

@@ -24,10 +24,10 @@ class ConditionalGAN(GAN):
         conditioning: how the default D sees the label: `"concat"` (one-hot joined to
             its input, default) or `"projection"` (Miyato & Koyama 2018: the logit gains
             <embed(y), φ(x)> on D's last features).
-        hidden_units, dropout: of the default MLPs (vectors).
-        generator: optional Keras model `[z, label] -> samples`.
-        discriminator: optional Keras model `[samples, label] -> (batch, 1)` logits.
-        d_steps, seed: see `AdversarialModel`.
+        **kwargs: `hidden_units` and `dropout` of the default MLPs (vectors); `generator`,
+            an optional Keras model `[z, label] -> samples`; `discriminator`, an optional
+            Keras model `[samples, label] -> (batch, 1)` logits; the rest (`d_steps`, `seed`,
+            `augment`, `pack`, ...) as `AdversarialModel`.
     """
 
     def __init__(self, data_shape, num_classes, latent_dim=100, filters=64, conditioning="concat", **kwargs):

@@ -23,8 +23,8 @@ class DCGAN(GAN):
         filters: width of G's last and D's first hidden layer; doubled per stage.
         d_normalization: normalization in the default D: `"batch"` (the paper), `"layer"`
             or `None`.
-        generator, discriminator, d_steps, seed, d_fresh_batches, augment, augment_p,
-            ada_target, ada_kimg, pack: see `AdversarialModel`.
+        **kwargs: `generator`, `discriminator`, `d_steps`, `seed`, `d_fresh_batches`,
+            `augment`, `augment_p`, `ada_target`, `ada_kimg`, `pack`: see `AdversarialModel`.
     """
 
     def __init__(self, data_shape, latent_dim=100, filters=64, d_normalization="batch", **kwargs):

@@ -23,8 +23,8 @@ class GAN(AdversarialModel):
         latent_dim: size of z.
         hidden_units: widths of the default networks' hidden layers.
         dropout: dropout rate in the default discriminator.
-        generator, discriminator, d_steps, seed, d_fresh_batches, augment, augment_p,
-            ada_target, ada_kimg, pack: see `AdversarialModel`.
+        **kwargs: `generator`, `discriminator`, `d_steps`, `seed`, `d_fresh_batches`,
+            `augment`, `augment_p`, `ada_target`, `ada_kimg`, `pack`: see `AdversarialModel`.
     """
 
     aux_metrics = ("d_real", "d_fake")

@@ -26,8 +26,8 @@ class WGAN(AdversarialModel):
         critic_normalization: `"batch"` (the paper's DCGAN critic, default), `"layer"` or
             `None` in the default conv critic.
         hidden_units: widths of the default MLPs (vectors).
-        generator, discriminator, seed, d_fresh_batches, augment, augment_p, ada_target,
-            ada_kimg, pack: see `AdversarialModel`.
+        **kwargs: `generator`, `discriminator`, `seed`, `d_fresh_batches`, `augment`,
+            `augment_p`, `ada_target`, `ada_kimg`, `pack`: see `AdversarialModel`.
     """
 
     aux_metrics = ("w_distance",)

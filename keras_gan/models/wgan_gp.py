@@ -25,8 +25,8 @@ class WGANGP(AdversarialModel):
         filters: width of the default convolutional networks (images).
         critic_normalization: `"layer"` (default) or `None` in the default conv critic.
         hidden_units: widths of the default MLPs (vectors).
-        generator, discriminator, seed, d_fresh_batches, augment, augment_p, ada_target,
-            ada_kimg, pack: see `AdversarialModel`.
+        **kwargs: `generator`, `discriminator`, `seed`, `d_fresh_batches`, `augment`,
+            `augment_p`, `ada_target`, `ada_kimg`, `pack`: see `AdversarialModel`.
     """
 
     aux_metrics = ("gp", "w_distance")

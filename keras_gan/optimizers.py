@@ -1,0 +1,41 @@
+"""The optimizer pair that carries both networks' training state through `fit`."""
+
+import keras
+
+from keras_gan.mixed_precision import LossScaleOptimizer, unwrap
+
+
+class AdversarialOptimizer(keras.optimizers.MultiOptimizer):
+    """A `MultiOptimizer` over the discriminator's and the generator's optimizers.
+
+    One optimizer object whose `variables` hold every slot of both optimizers and,
+    for a `LossScaleOptimizer`, its scale and counter too: Keras's JAX `fit`
+    threads only `model.optimizer.variables` through `jit`. (`MultiOptimizer`
+    itself refuses `LossScaleOptimizer`s, so it is given their inner optimizers.)
+
+    Args:
+        d_optimizer: the discriminator's optimizer.
+        g_optimizer: the generator's optimizer.
+        d_variables: the discriminator's trainable variables; the rest go to `g_optimizer`.
+    """
+
+    def __init__(self, d_optimizer, g_optimizer, d_variables, name="adversarial_optimizer"):
+        d_ids = {id(v) for v in d_variables}
+        d_inner, g_inner = unwrap(d_optimizer), unwrap(g_optimizer)
+        super().__init__(lambda v: d_inner if id(v) in d_ids else g_inner, name=name)
+        self._scalers = [o for o in (d_optimizer, g_optimizer) if isinstance(o, LossScaleOptimizer)]
+
+    def build(self, var_list):
+        if self.built:
+            return
+        super().build(var_list)
+        for scaler in self._scalers:
+            scaler.build([v for v in var_list if self._optimizer_map(v) is scaler.inner_optimizer])
+
+    @property
+    def variables(self):
+        variables = super().variables
+        for scaler in self._scalers:
+            inner = {id(v) for v in scaler.inner_optimizer.variables}
+            variables.extend(v for v in scaler.variables if id(v) not in inner)
+        return variables

@@ -76,12 +76,11 @@ def load_data(args):
 
 
 def train_and_draw(model, args, name, x, y=None, final_grid=None):
-    """Trains `model` (compiled with `recipe_compile` if it is not yet), writes its pictures and
-    the model to `args.out`, and prints its figures.
+    """Trains `model` with `keras_gan.training.train_run` (the run `keras-gan train` does), saves
+    it to `args.out` and prints its figures.
 
-    Writes `epochs/epoch_NNN.png` (`keras_gan.callbacks.SampleGrid`), `samples.png`,
-    `losses.png` (`keras_gan.plot_history`), `NAME.keras` and, for 28x28 digits,
-    `figures.json` (`print_figures`).
+    Writes what `train_run` writes (`epochs/epoch_NNN.png`, `samples.png`, `losses.png`),
+    `NAME.keras` and, for 28x28 digits, `figures.json` (`print_figures`).
 
     Args:
         model: an unfitted keras-gan model.
@@ -96,20 +95,13 @@ def train_and_draw(model, args, name, x, y=None, final_grid=None):
     """
     import keras
 
-    import keras_gan
+    from keras_gan.training import train_run
 
-    os.makedirs(args.out, exist_ok=True)
-    if not getattr(model, "compiled", False):
-        model.compile()
-    callbacks = [keras_gan.callbacks.SampleGrid(os.path.join(args.out, "epochs"), seed=args.seed)]
-    if getattr(args, "ema", 0):
-        callbacks.insert(0, keras_gan.callbacks.GeneratorEMA(args.ema, start=args.ema_start))
-    start = time.perf_counter()
-    history = model.fit(x, y, batch_size=args.batch_size, epochs=args.epochs, shuffle=True, callbacks=callbacks)
-    seconds = time.perf_counter() - start
-    images, columns = final_grid() if final_grid else (model.generate(64, seed=args.seed), None)
-    keras_gan.save_image_grid(images, os.path.join(args.out, "samples.png"), columns=columns)
-    keras_gan.plot_history(history, os.path.join(args.out, "losses.png"))
+    history, seconds = train_run(
+        model, x, y, out=args.out, epochs=args.epochs, batch_size=args.batch_size, ema=getattr(args, "ema", 0),
+        ema_start=getattr(args, "ema_start", 0), seed=args.seed,
+        final_grid=final_grid or (lambda: (model.generate(64, seed=args.seed), None)),
+    )
     model.save(os.path.join(args.out, f"{name}.keras"))
     print(
         f"Trained {args.epochs} epochs on {len(x)} samples with {keras.backend.backend()} in {seconds:.0f} s. "

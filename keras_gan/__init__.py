@@ -1,6 +1,6 @@
 """keras-gan: GAN, DCGAN and friends as Keras 3 models, on TensorFlow, JAX and PyTorch."""
 
-from keras_gan import callbacks, data, layers, losses, metrics, networks, zoo
+from keras_gan import callbacks, data, layers, losses, metrics, networks, training, zoo
 from keras_gan.models import DCGAN, GAN, WGAN, WGANGP, AdversarialModel, ConditionalGAN
 from keras_gan.visualization import plot_history, save_image_grid
 
@@ -8,6 +8,6 @@ __version__ = "0.1.0"
 
 __all__ = [
     "AdversarialModel", "ConditionalGAN", "DCGAN", "GAN", "WGAN", "WGANGP",
-    "callbacks", "data", "layers", "losses", "metrics", "networks", "zoo",
+    "callbacks", "data", "layers", "losses", "metrics", "networks", "training", "zoo",
     "plot_history", "save_image_grid",
 ]

@@ -115,14 +115,12 @@ def _train(args):
     import datetime
     import json
     import platform
-    import time
 
     import keras
-    import numpy as np
 
     import keras_gan
     from keras_gan import zoo
-    from keras_gan.callbacks import GeneratorEMA, SampleGrid
+    from keras_gan.training import train_run
 
     if args.seed is not None:
         keras.utils.set_random_seed(args.seed)
@@ -133,20 +131,10 @@ def _train(args):
             f"Use an image dataset, or train vector data with the Python API (keras_gan.GAN(...).fit)."
         )
     model = _build_model(args, data_shape, x, y, has_labels)
-    model.compile()
-    callbacks = [SampleGrid(os.path.join(args.out, "epochs"), seed=0, gif=args.gif)]
-    if args.ema:
-        callbacks.append(GeneratorEMA(decay=args.ema))
-    start = time.perf_counter()
-    history = model.fit(
-        x, y if args.model == "cgan" else None, batch_size=args.batch_size, epochs=args.epochs,
-        callbacks=callbacks, shuffle=isinstance(x, np.ndarray),  # datasets arrive shuffled
+    history, seconds = train_run(
+        model, x, y if args.model == "cgan" else None, out=args.out, epochs=args.epochs,
+        batch_size=args.batch_size, ema=args.ema, seed=0, gif=args.gif, plot_name="history.png",
     )
-    seconds = time.perf_counter() - start
-
-    images, columns = model.generate_grid(64, seed=0)  # conditional: one row per class
-    keras_gan.save_image_grid(images, os.path.join(args.out, "samples.png"), columns=columns)
-    keras_gan.plot_history(history, os.path.join(args.out, "history.png"))
     backend = keras.backend.backend()
     zoo.save_preset(
         model, args.out, dataset=args.dataset, command="keras-gan " + " ".join(args.argv),

@@ -6,6 +6,8 @@ Rows (one protocol each, as published):
   judging packs of m = 1, 2, 4; Adam(1e-4, β1 = 0.8); batch 100; 100,000 training points.
 - `wgan_gp_toy`: WGAN-GP's `gan_toy` setup (Gulrajani et al. 2017): 3x512 ReLU MLPs, z of size 2, λ = 0.1 on
   data scaled to unit std, 5 critic steps each on a fresh real batch, Adam(1e-4, β = (0.5, 0.9)), batch 256.
+- `wgan_gp_toy_reused`: the same with one real batch of 256 reused by the 5 critic steps (the library's default
+  loop): what the fresh batches of Algorithm 1 change.
 - `gan_defaults`, `wgan_gp_defaults`: `keras_gan.GAN((2,))` / `WGANGP((2,))` with `compile()`, batch 100.
 
 Every run is judged at each of `--steps` (generator steps) on 2,500 samples by the VEEGAN/PacGAN rule
@@ -23,7 +25,7 @@ import time
 
 import numpy as np
 
-ROWS = ("gan", "pacgan2", "pacgan4", "wgan_gp_toy", "gan_defaults", "wgan_gp_defaults")
+ROWS = ("gan", "pacgan2", "pacgan4", "wgan_gp_toy", "wgan_gp_toy_reused", "gan_defaults", "wgan_gp_defaults")
 # Table 1 of PacGAN (Lin et al. 2018) and of VEEGAN (Srivastava et al. 2017): modes, high-quality share (%).
 PUBLISHED = {
     "gan": {"ring8": (6.3, 98.2), "grid25": (17.3, 94.8), "source": "PacGAN Tab. 1 (GAN), 400 epochs"},
@@ -82,13 +84,15 @@ def build(row, seed):
         model.compile(d_optimizer=keras.optimizers.Adam(1e-4, beta_1=0.8),
                       g_optimizer=keras.optimizers.Adam(1e-4, beta_1=0.8), steps_per_execution=steps)
         return model, 100, False
-    if row == "wgan_gp_toy":
+    if row in ("wgan_gp_toy", "wgan_gp_toy_reused"):
+        fresh = row == "wgan_gp_toy"
         model = keras_gan.WGANGP((2,), latent_dim=2, generator=relu_mlp(2, 2, name="generator"),
                                  discriminator=relu_mlp(2, 1, name="discriminator"), gp_weight=0.1, d_steps=5,
-                                 d_fresh_batches=True, seed=seed)
+                                 d_fresh_batches=fresh, seed=seed)
         model.compile(d_optimizer=keras.optimizers.Adam(1e-4, beta_1=0.5, beta_2=0.9),
                       g_optimizer=keras.optimizers.Adam(1e-4, beta_1=0.5, beta_2=0.9), steps_per_execution=steps)
-        return model, 5 * 256, True  # five fresh batches of 256 per generator step
+        # Five fresh batches of 256 per generator step, or (reused) the one batch for all five critic steps.
+        return model, 5 * 256 if fresh else 256, True
     if row == "gan_defaults":
         model = keras_gan.GAN((2,), seed=seed)
     elif row == "wgan_gp_defaults":

@@ -54,7 +54,7 @@ def wgan_gp_gaussian(seed):
 
     λ = 0.1, the WGAN-GP paper's own toy setting (`gan_toy.py`): with the image default
     λ = 10 this 64x64 critic diverges on 3 of 5 seeds (the estimate flips sign and G
-    walks away); with λ ≤ 1 it converged on 5 of 5 (README: WGAN-GP on vector data).
+    walks away); with λ ≤ 1 it converged on 5 of 5 (docs/training.md: WGAN-GP on vector data).
     """
     keras.utils.set_random_seed(seed)
     model = keras_gan.WGANGP((2,), latent_dim=4, hidden_units=(64, 64), gp_weight=0.1, seed=seed)

@@ -14,7 +14,7 @@ seed, the same global batch of 16 and SGD (see the script), for 3 steps.
   `BatchNormalization(synchronized=True)`.
 - JAX, two processes with one device each (`jax.distributed.initialize`), each
   feeding its own half of every global batch: the multi-host code path.
-- PyTorch: Keras has no distribution API for it (see README, "Scaling out").
+- PyTorch: Keras has no distribution API for it (see docs/scaling.md).
 """
 
 import os
@@ -33,7 +33,7 @@ SCRIPT = os.path.join(ROOT, "tests", "data_parallel_check.py")
 EXACT = 2e-5
 
 pytestmark = pytest.mark.skipif(
-    BACKEND == "torch", reason="Keras has no data-parallel API on torch; README documents torchrun + DDP"
+    BACKEND == "torch", reason="Keras has no data-parallel API on torch; docs/scaling.md documents torchrun + DDP"
 )
 
 

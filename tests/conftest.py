@@ -38,3 +38,15 @@ def model_and_data(request):
     model = build()
     model.compile()
     return model, fake_data(shape)
+
+
+def load_bench(name):
+    """Imports `bench/NAME.py` (the benchmarks are scripts, not a package)."""
+    import importlib.util
+    import os
+
+    path = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "bench", f"{name}.py")
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

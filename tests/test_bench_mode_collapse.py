@@ -1,22 +1,11 @@
 """The 2-D mode-collapse protocol runs in a tiny configuration and prints its table beside the published rows."""
 
-import importlib.util
-import os
-
 import pytest
-
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def _load():
-    spec = importlib.util.spec_from_file_location("mode_collapse_2d", os.path.join(ROOT, "bench", "mode_collapse_2d.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from conftest import load_bench
 
 
 def test_protocol_prints_a_table_with_published_rows(tmp_path, capsys):
-    bench = _load()
+    bench = load_bench("mode_collapse_2d")
     results, text = bench.main(["--rows", "pacgan2", "wgan_gp_toy", "--mixtures", "ring8",
                                 "--steps", "50", "100", "--seeds", "0", "1", "--num-points", "2000",
                                 "--eval-samples", "200", "--out", str(tmp_path)])

@@ -1,21 +1,12 @@
 """The settings sweep (GAN, WGAN, WGAN-GP across learning rates and widths) runs tiny and prints its tables."""
 
-import importlib.util
 import json
-import os
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def _load():
-    spec = importlib.util.spec_from_file_location("settings_sweep", os.path.join(ROOT, "bench", "settings_sweep.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from conftest import load_bench
 
 
 def test_sweep_prints_converged_counts_per_model(tmp_path, capsys):
-    sweep = _load()
+    sweep = load_bench("settings_sweep")
     results, text = sweep.main(["--datasets", "ring8", "mnist", "--lr-factors", "1", "--widths", "16",
                                 "--steps", "4", "--seeds", "0", "--num-points", "1000", "--eval-samples", "200",
                                 "--out", str(tmp_path)])

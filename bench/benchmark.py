@@ -91,6 +91,7 @@ def main():
     parser.add_argument("--backends", default="tensorflow,torch,jax")
     parser.add_argument("--dtype-policy", default="float32", choices=["float32", "mixed_bfloat16", "mixed_float16"],
                         help="Keras dtype policy of the keras-gan runs and the Keras-on-JAX reference")
+    parser.add_argument("--json", help="also write the figures here")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--fast-layers", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -115,6 +116,7 @@ def main():
           f"dtype policy {args.dtype_policy}")
     print(f"{'backend':<11} {'keras-gan img/s':>15} {'reference img/s':>15} {'ratio':>6} {'target':>6} "
           f"{'1st step keras-gan':>18} {'1st step ref':>12}")
+    summary = {}
     for backend, ref in [*PAIRS, *((FAST[name], ref) for name, ref in PAIRS if name in FAST)]:
         if backend not in results:
             continue
@@ -126,6 +128,12 @@ def main():
               f"{statistics.median(r['first_step_s'] for r in results[backend]):>17.1f}s "
               f"{statistics.median(r['first_step_s'] for r in refs):>11.1f}s"
               f"   per-round ratios {', '.join(f'{r:.2f}' for r in ratios)}")
+        summary[backend] = {"img_per_s": ours, "reference_img_per_s": theirs, "ratio": ours / theirs,
+                            "target": TARGETS[backend], "per_round_ratios": ratios}
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"batch_size": args.batch_size, "steps": args.steps, "rounds": args.rounds,
+                       "dtype_policy": args.dtype_policy, "results": summary, "raw": results}, f, indent=1)
 
 
 if __name__ == "__main__":

@@ -42,6 +42,21 @@ class FiniteLossGuard(keras.callbacks.Callback):
                 )
 
 
+class LearningRates(keras.callbacks.Callback):
+    """Adds both networks' current rates to each epoch's logs: `d_learning_rate`, `g_learning_rate`.
+
+    `fit` adds one. Keras's `LearningRateScheduler` and `ReduceLROnPlateau` act on
+    `model.optimizer.learning_rate`, the discriminator's rate; setting it scales both
+    networks' rates by the same factor.
+    """
+
+    def on_epoch_end(self, epoch, logs=None):
+        if logs is None or not hasattr(self.model, "d_optimizer"):
+            return
+        for prefix, optimizer in (("d", self.model.d_optimizer), ("g", self.model.g_optimizer)):
+            logs[f"{prefix}_learning_rate"] = float(keras.ops.convert_to_numpy(optimizer.learning_rate))
+
+
 class SampleGrid(keras.callbacks.Callback):
     """Writes a PNG grid of samples from fixed latents after every `every` epochs.
 

@@ -104,10 +104,96 @@ def check_labels(labels, num_classes, count):
 
 def check_latents(z, latent_dim):
     """Returns `z` as float32 numpy `(n, latent_dim)` or raises `ValueError`."""
-    z = np.asarray(z, dtype="float32")
+    draw = f"Draw them as np.random.default_rng(seed).standard_normal((n, {latent_dim}))."
+    try:
+        z = np.asarray(z, dtype="float32")
+    except (TypeError, ValueError):
+        raise TypeError(f"Expected numeric latents z, (num_samples, {latent_dim}) floats; got {type(z).__name__} "
+                        f"of dtype {getattr(np.asarray(z), 'dtype', '?')}. {draw}") from None
     if z.ndim != 2 or z.shape[1] != latent_dim:
-        raise ValueError(
-            f"Expected latents z of shape (num_samples, {latent_dim}), got {z.shape}. "
-            f"Draw them as np.random.default_rng(seed).standard_normal((n, {latent_dim}))."
-        )
+        raise ValueError(f"Expected latents z of shape (num_samples, {latent_dim}), got {z.shape}. {draw}")
+    if not np.all(np.isfinite(z)):
+        raise ValueError(f"The latents z contain NaN or infinite values (rows {np.flatnonzero(~np.isfinite(z).all(1))[:5].tolist()}"
+                         f"...): the samples would be NaN. {draw}")
     return z
+
+
+def positive_int(name, value, example):
+    """`value` as an int, or a `ValueError` that names the argument."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}. E.g. {name}={example}.")
+    return int(value)
+
+
+def data_shape(value):
+    """`value` as a tuple of positive ints: the shape of one sample."""
+    try:
+        shape = tuple(value)
+    except TypeError:
+        shape = None
+    if not shape or not all(isinstance(d, (int, np.integer)) and not isinstance(d, bool) and d >= 1 for d in shape):
+        raise ValueError(
+            f"data_shape must be the shape of one sample, a tuple of positive integers such as (28, 28, 1) "
+            f"for images or (2,) for vectors; got {value!r}."
+        )
+    return tuple(int(d) for d in shape)
+
+
+def hidden_units(value):
+    """`value` as a tuple of positive ints (the widths of an MLP's hidden layers)."""
+    try:
+        units = tuple(value)
+    except TypeError:
+        units = None
+    if units is None or not all(isinstance(u, (int, np.integer)) and not isinstance(u, bool) and u >= 1
+                                for u in units):
+        raise ValueError(f"hidden_units must be a sequence of positive layer widths, e.g. (256, 256); got {value!r}.")
+    return tuple(int(u) for u in units)
+
+
+def fraction(name, value, upper_open=True):
+    """`value` as a float in [0, 1) (or [0, 1]), or a `ValueError` that names the argument."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = -1.0
+    if not (0.0 <= number < 1.0 if upper_open else 0.0 <= number <= 1.0):
+        raise ValueError(f"{name} must be a number in [0, {'1)' if upper_open else '1]'}, got {value!r}.")
+    return number
+
+
+def non_negative(name, value, example):
+    """`value` as a float >= 0, or a `ValueError` that names the argument."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = float("nan")
+    if not number >= 0.0 or not np.isfinite(number):
+        raise ValueError(f"{name} must be a non-negative number, got {value!r}. E.g. {name}={example}.")
+    return number
+
+
+def fit_inputs(x):
+    """Raises `TypeError` for `fit` inputs keras-gan does not read: lists and dicts of arrays."""
+    if isinstance(x, dict):
+        raise TypeError(
+            f"fit() takes the training samples as one array, a tf.data.Dataset, a torch DataLoader or a "
+            f"keras.utils.PyDataset; got a dict with keys {sorted(x)[:5]}. Pass the array itself: fit(x[...])."
+        )
+    if isinstance(x, (list, tuple)):
+        raise TypeError(
+            f"fit() takes the training samples as one array (batch, *data_shape), not a {type(x).__name__} of "
+            f"{len(x)} items. Stack them first: fit(np.stack(x)) for samples, np.concatenate(x) for batches; "
+            f"labels go in y: fit(x, y)."
+        )
+
+
+def checked_generator(iterator, check):
+    """A Python generator's batches as the tuples Keras reads, the first one passed to `check`."""
+    first = True
+    for batch in iterator:
+        batch = tuple(batch) if isinstance(batch, (tuple, list)) else (batch,)
+        if first:
+            check(batch)
+            first = False
+        yield batch

@@ -327,3 +327,36 @@ def _import_tfds():
             f"{', '.join(OFFLINE)}."
         ) from error
     return tfds
+
+
+def shard(x, y=None, *, batch_size, rank=None, num_processes=None):
+    """This process's rows of `x` (and `y`) for data-parallel `fit(x, y, batch_size=batch_size, shuffle=False)`.
+
+    Rank r keeps block r of every global batch of `batch_size * num_processes` rows, so the processes
+    together train on the global batches one process would see (the torch convention: `batch_size` is
+    per process). Rows past the last whole global batch are dropped. For shuffled training, permute
+    `x` (and `y`) with one seed on every process first.
+
+    Args:
+        x: samples; y: optional labels.
+        batch_size: the per-process batch.
+        rank, num_processes: default `keras_gan.backend.process_layout()` (torch.distributed's
+            rank and world size; JAX's process index and count).
+
+    Returns:
+        `x_shard`, or `(x_shard, y_shard)` when `y` is given.
+    """
+    from keras_gan import backend
+
+    layout = backend.process_layout()
+    rank = layout[0] if rank is None else int(rank)
+    num_processes = layout[1] if num_processes is None else int(num_processes)
+    if not 0 <= rank < num_processes:
+        raise ValueError(f"rank must lie in [0, {num_processes}), got {rank}.")
+    global_batch = int(batch_size) * num_processes
+    batches = len(x) // global_batch
+    if batches == 0:
+        raise ValueError(f"{len(x)} samples make no global batch of {batch_size} x {num_processes} = "
+                         f"{global_batch}; use a smaller batch_size.")
+    rows = np.arange(batches * global_batch).reshape(batches, num_processes, int(batch_size))[:, rank].ravel()
+    return x[rows] if y is None else (x[rows], y[rows])

@@ -17,6 +17,9 @@ class AdversarialOptimizer(keras.optimizers.MultiOptimizer):
         d_optimizer: the discriminator's optimizer.
         g_optimizer: the generator's optimizer.
         d_variables: the discriminator's trainable variables; the rest go to `g_optimizer`.
+
+    Its `learning_rate` is the discriminator's; setting it (as `LearningRateScheduler` and
+    `ReduceLROnPlateau` do) scales both rates by the same factor, so a two-timescale ratio stays.
     """
 
     def __init__(self, d_optimizer, g_optimizer, d_variables, name="adversarial_optimizer"):
@@ -24,6 +27,20 @@ class AdversarialOptimizer(keras.optimizers.MultiOptimizer):
         d_inner, g_inner = unwrap(d_optimizer), unwrap(g_optimizer)
         super().__init__(lambda v: d_inner if id(v) in d_ids else g_inner, name=name)
         self._scalers = [o for o in (d_optimizer, g_optimizer) if isinstance(o, LossScaleOptimizer)]
+        self._pair = (d_inner, g_inner)
+
+    @property
+    def learning_rate(self):
+        return self._pair[0].learning_rate
+
+    @learning_rate.setter
+    def learning_rate(self, value):
+        d_inner, g_inner = self._pair
+        current = float(keras.ops.convert_to_numpy(d_inner.learning_rate))
+        factor = float(value) / current if current else 1.0
+        g_rate = float(keras.ops.convert_to_numpy(g_inner.learning_rate))
+        d_inner.learning_rate = float(value)
+        g_inner.learning_rate = g_rate * factor if current else float(value)
 
     def build(self, var_list):
         if self.built:

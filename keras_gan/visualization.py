@@ -42,7 +42,7 @@ def save_image_grid(images, path, columns=None):
 
 
 def plot_history(history, path):
-    """Plots the logged losses and D's outputs per epoch into one PNG.
+    """Plots the logged losses and D's outputs per epoch into one PNG (`val_` figures dashed).
 
     Args:
         history: a `keras.callbacks.History` or its `.history` dict.
@@ -53,12 +53,19 @@ def plot_history(history, path):
     logs = getattr(history, "history", history)
     fig = Figure(figsize=(9, 3.5))
     loss_ax, d_ax = fig.subplots(1, 2)
-    for name, values in sorted(logs.items()):
+    colours = {}
+    for name, values in sorted(logs.items(), key=lambda item: (item[0].removeprefix("val_"), item[0])):
+        if name.endswith("learning_rate"):
+            continue
         epochs = range(1, len(values) + 1)
-        ax = loss_ax if name.endswith("loss") else d_ax
-        ax.plot(epochs, values, marker="o", label=name)
+        base = name.removeprefix("val_")
+        ax = loss_ax if base.endswith("loss") else d_ax
+        # Held-out figures dashed in their training figure's colour: d_real above val_d_real is D overfitting.
+        line, = ax.plot(epochs, values, marker="o", label=name, color=colours.get(base),
+                        linestyle="--" if name.startswith("val_") else "-")
+        colours.setdefault(base, line.get_color())
     loss_ax.set(title="losses", xlabel="epoch")
-    d_ax.set(title="mean D output (d_real, d_fake) and other figures", xlabel="epoch")
+    d_ax.set(title="mean D output (d_real, d_fake; val_: held-out reals) and other figures", xlabel="epoch")
     for ax in (loss_ax, d_ax):
         ax.xaxis.get_major_locator().set_params(integer=True)
     for ax in (loss_ax, d_ax):

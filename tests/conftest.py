@@ -23,6 +23,9 @@ MODELS = {
 }
 
 
+LEARNING_RATES = ("d_learning_rate", "g_learning_rate")  # logged by every fit (keras_gan.callbacks.LearningRates)
+
+
 def fake_data(data_shape, n=64, seed=0):
     """Float32 samples in [-1, 1] of the given shape."""
     return np.random.default_rng(seed).uniform(-1, 1, (n, *data_shape)).astype("float32")

@@ -10,7 +10,9 @@ configured before JAX or TensorFlow starts:
 JAX: `keras.distribution.DataParallel` over N simulated CPU devices (one process), or
 over one device in each of N processes (`jax.distributed.initialize`, each process
 feeding its own half of every global batch). TensorFlow: `MirroredStrategy` over N
-logical CPU devices. Saves every model's weights, per run, to `--out`.
+logical CPU devices. PyTorch: N processes in a gloo `torch.distributed` group (the
+`torchrun` setup), each feeding `keras_gan.data.shard`'s rows. Saves every model's
+weights, per run, to `--out` (process 0 writes).
 """
 
 import argparse
@@ -20,6 +22,16 @@ import sys
 
 def _configure(args):
     backend = os.environ.get("KERAS_BACKEND")
+    if backend == "torch" and args.num_processes > 1:
+        import torch.distributed
+
+        torch.distributed.init_process_group("gloo", init_method=f"tcp://{args.coordinator}",
+                                             rank=args.process_id, world_size=args.num_processes)
+        if args.no_grad_average:  # the control run: averages the loss and figures, not the gradients
+            from keras_gan.backend import torch_trainer
+
+            average = torch_trainer._average_over_ranks
+            torch_trainer._average_over_ranks = lambda grads, loss, aux: (grads, *average(grads, loss, aux)[1:])
     if backend == "jax" and args.num_processes == 1:
         os.environ["XLA_FLAGS"] = f"--xla_force_host_platform_device_count={args.devices}"
     if backend == "jax" and args.num_processes > 1:
@@ -89,15 +101,18 @@ def _train(name, distributed, args):
     import numpy as np
 
     build, shape = _models()[name]
-    n = args.steps * args.batch_size
+    # With a backup each epoch is one step on one global batch (a resumed epoch restarts its data).
+    n = args.batch_size if args.backup else args.steps * args.batch_size
     rng = np.random.default_rng(0)
     x = rng.uniform(-1, 1, (n, *shape)).astype("float32")
     y = (np.arange(n) % 3).astype("int32") if name == "conditional_gan" else None
     batch_size = args.batch_size
     if args.num_processes > 1:  # each process feeds its own rows of every global batch
-        local = batch_size // args.num_processes
-        rows = np.arange(n).reshape(args.steps, args.num_processes, local)[:, args.process_id].ravel()
-        x, y, batch_size = x[rows], None if y is None else y[rows], local
+        import keras_gan
+
+        batch_size //= args.num_processes
+        x, y = keras_gan.data.shard(x, np.zeros(n) if y is None else y, batch_size=batch_size)
+        y = None if name != "conditional_gan" else y
     scope = contextlib.nullcontext()
     if keras.backend.backend() == "jax":
         import jax
@@ -109,17 +124,36 @@ def _train(name, distributed, args):
         keras.distribution.set_distribution(distribution if distributed else None)
     elif distributed:
         scope = _mirrored_strategy(args.devices).scope()
-    keras.utils.set_random_seed(0)
+    # Torch ranks start from different weights and seeds: the first fit broadcasts rank 0's.
+    keras.utils.set_random_seed(args.process_id if keras.backend.backend() == "torch" else 0)
     with scope:
         model = build()
         # SGD, not Adam: Adam's update hardly depends on the gradient's scale, so it
         # would hide gradients summed instead of averaged over replicas.
         model.compile(d_optimizer=keras.optimizers.SGD(0.05), g_optimizer=keras.optimizers.SGD(0.05))
     before = [np.array(keras.ops.convert_to_numpy(v.value)) for v in model.weights]
-    model.fit(x, y, batch_size=batch_size, epochs=1, shuffle=False, verbose=0)
+    callbacks = []
+    if args.backup:  # epochs of one step; the run dies in epoch `--crash-at-epoch`, a rerun resumes it
+        callbacks.append(keras.callbacks.BackupAndRestore(args.backup))
+        if args.crash_at_epoch:
+            callbacks.append(_crash_at(args.crash_at_epoch))
+    model.fit(x, y, batch_size=batch_size, epochs=args.steps if args.backup else 1, shuffle=False, verbose=0,
+              callbacks=callbacks)
     after = [np.array(keras.ops.convert_to_numpy(v.value)) for v in model.weights]
     iterations = [int(keras.ops.convert_to_numpy(o.iterations.value)) for o in (model.d_optimizer, model.g_optimizer)]
     return before, after, iterations
+
+
+def _crash_at(epoch):
+    """A callback that ends the process at the start of epoch `epoch` (1-based), as a kill would."""
+    import keras
+
+    class Crash(keras.callbacks.Callback):
+        def on_epoch_begin(self, index, logs=None):
+            if index + 1 == epoch:
+                raise SystemExit(3)
+
+    return Crash()
 
 
 def main(argv=None):
@@ -132,6 +166,9 @@ def main(argv=None):
     parser.add_argument("--num-processes", type=int, default=1)
     parser.add_argument("--process-id", type=int, default=0)
     parser.add_argument("--coordinator", default=None)
+    parser.add_argument("--no-grad-average", action="store_true", help="torch control run (see _configure)")
+    parser.add_argument("--backup", help="BackupAndRestore directory; each step is an epoch of one batch")
+    parser.add_argument("--crash-at-epoch", type=int, default=0)
     args = parser.parse_args(argv)
     _configure(args)
     import numpy as np

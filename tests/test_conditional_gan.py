@@ -6,7 +6,7 @@ import pytest
 
 import keras_gan
 import learning
-from conftest import fake_data, weights_of
+from conftest import fake_data, weights_of, LEARNING_RATES
 
 
 def tiny_cgan(data_shape=(28, 28, 1), **kwargs):
@@ -20,7 +20,7 @@ def test_fit_with_labels_and_generate_per_class():
     x, y = fake_data((28, 28, 1), n=48), np.arange(48, dtype="int32") % 3
     history = model.fit(x, y, batch_size=16, epochs=1, verbose=0)
     model.fit(x, y[:, None], batch_size=16, epochs=1, verbose=0)  # (N, 1) labels work too
-    assert set(history.history) == {"d_loss", "g_loss", "d_real", "d_fake"}
+    assert set(history.history) == {"d_loss", "g_loss", "d_real", "d_fake", *LEARNING_RATES}
     assert model.generate(4, labels=2, seed=0).shape == (4, 28, 28, 1)
     assert model.generate(labels=[0, 1, 2]).shape == (3, 28, 28, 1)
     np.testing.assert_array_equal(model.generate(5, seed=3), model.generate(5, seed=3))

@@ -6,13 +6,13 @@ import pytest
 
 import keras_gan
 import learning
-from conftest import fake_data, tiny_dcgan, tiny_gan, weights_of
+from conftest import fake_data, tiny_dcgan, tiny_gan, weights_of, LEARNING_RATES
 
 
 def test_fit_logs_losses_and_discriminator_outputs(model_and_data):
     model, x = model_and_data
     history = model.fit(x, batch_size=16, epochs=2, verbose=0)
-    assert set(history.history) == {"d_loss", "g_loss", "d_real", "d_fake"}
+    assert set(history.history) == {"d_loss", "g_loss", "d_real", "d_fake", *LEARNING_RATES}
     for name, values in history.history.items():
         assert len(values) == 2 and np.all(np.isfinite(values)), name
     assert 0 < history.history["d_real"][-1] < 1

@@ -6,7 +6,7 @@ import pytest
 
 import keras_gan
 import learning
-from conftest import fake_data, weights_of
+from conftest import fake_data, weights_of, LEARNING_RATES
 
 
 def linear_critic_model(w, b=0.3):
@@ -55,7 +55,7 @@ def test_exactly_d_steps_critic_updates_per_generator_update(d_steps):
     history = model.fit(fake_data((2,), n=48), batch_size=16, epochs=1, verbose=0)
     assert int(model.g_optimizer.iterations) == 3
     assert int(model.d_optimizer.iterations) == 3 * d_steps
-    assert set(history.history) == {"d_loss", "g_loss", "gp", "w_distance"}
+    assert set(history.history) == {"d_loss", "g_loss", "gp", "w_distance", *LEARNING_RATES}
 
 
 def test_paper_defaults_and_a_critic_without_batchnorm():

@@ -11,9 +11,12 @@ Each backend module defines `AdversarialTrainer`, a mixin that gives a model:
 - `_input_gradient(fn, x)`, a differentiable input gradient (gradient penalties);
 - `_no_grad()`, a context in which no gradient graph is recorded;
 - `sync_training_state()`, which makes the variables current between batches of `fit` (JAX);
+- `_prepare_fit(callbacks)`, run as `fit` starts (torch data parallel: rank 0's state to every rank);
 and the kernels behind `keras_gan.layers`, each computing what Keras's layer computes, faster on
 some backend: `conv` and `conv_transpose` (`keras.ops` signatures plus `bias`) and
-`batch_normalization_training`, and `moving_average` (the generator EMA's update);
+`batch_normalization_training`, `moving_average` (the generator EMA's update) and
+`inference_function(model)` (a compiled inference call, for sampling), and `process_layout()`
+(this process's index and the number of processes training together);
 `keras_gan.backend.generic` has them in `keras.ops`.
 Everything else about training is written once, in `keras_gan.models.AdversarialModel`.
 """
@@ -24,15 +27,18 @@ _BACKEND = keras.backend.backend()
 
 if _BACKEND == "tensorflow":
     from keras_gan.backend.tensorflow_trainer import (
-        AdversarialTrainer, batch_normalization_training, conv, conv_transpose, moving_average,
+        AdversarialTrainer, batch_normalization_training, conv, conv_transpose, inference_function,
+        moving_average, process_layout,
     )
 elif _BACKEND == "jax":
     from keras_gan.backend.jax_trainer import (
-        AdversarialTrainer, batch_normalization_training, conv, conv_transpose, moving_average,
+        AdversarialTrainer, batch_normalization_training, conv, conv_transpose, inference_function,
+        moving_average, process_layout,
     )
 elif _BACKEND == "torch":
     from keras_gan.backend.torch_trainer import (
-        AdversarialTrainer, batch_normalization_training, conv, conv_transpose, moving_average,
+        AdversarialTrainer, batch_normalization_training, conv, conv_transpose, inference_function,
+        moving_average, process_layout,
     )
 else:
     raise ImportError(
@@ -40,4 +46,5 @@ else:
         f"KERAS_BACKEND is {_BACKEND!r}. Set KERAS_BACKEND to one of those."
     )
 
-__all__ = ["AdversarialTrainer", "batch_normalization_training", "conv", "conv_transpose", "moving_average"]
+__all__ = ["AdversarialTrainer", "batch_normalization_training", "conv", "conv_transpose", "inference_function",
+           "moving_average", "process_layout"]

@@ -41,6 +41,15 @@ class AdversarialTrainer:
         )
         return logs, new_state
 
+    def test_step(self, state, data):
+        groups = (self.trainable_variables, self.non_trainable_variables, self.metrics_variables)
+        mapping = [pair for group in zip(groups, state) for pair in zip(*group)]
+        with keras.StatelessScope(state_mapping=mapping) as scope:
+            logs = self._validation_step(data)
+        # Only the metrics move: weights and statistics go back as they came.
+        metrics = [_current(scope, v, old) for v, old in zip(self.metrics_variables, state[2])]
+        return logs, (state[0], state[1], metrics)
+
     def _minimize(self, loss_fn, variables, optimizer):
         """One optimizer step on `variables` lowering `loss_fn()`; see `keras_gan.backend`."""
         # Inside the step's StatelessScope: reads and writes go there.
@@ -97,6 +106,10 @@ class AdversarialTrainer:
         """`draw(batch_size)`: under `keras.distribution`, jit sees the global batch."""
         return draw(batch_size)
 
+    def _prepare_fit(self, callbacks):
+        """Before `fit`: nothing to do on this backend (Keras's distribution API handles replicas)."""
+        return callbacks
+
     def _no_grad(self):
         # Values computed outside `jax.value_and_grad` are constants to it.
         return contextlib.nullcontext()
@@ -113,3 +126,14 @@ class AdversarialTrainer:
 def _current(scope, variable, old):
     value = scope.get_current_value(variable)
     return old if value is None else value
+
+
+def inference_function(model):
+    """`f(trainable_values, non_trainable_values, inputs) -> outputs`: `model` in inference mode, jitted."""
+    return jax.jit(lambda trainable, non_trainable, inputs: model.stateless_call(
+        trainable, non_trainable, inputs, training=False)[0])
+
+
+def process_layout():
+    """`(this process's index, number of processes)` of a multi-process JAX run (`jax.distributed`)."""
+    return jax.process_index(), jax.process_count()

@@ -26,6 +26,9 @@ class AdversarialTrainer:
     def train_step(self, data):
         return self._adversarial_step(data)
 
+    def test_step(self, data):
+        return self._validation_step(data)
+
     def _minimize(self, loss_fn, variables, optimizer):
         """One optimizer step on `variables` lowering `loss_fn()`; see `keras_gan.backend`."""
         with tf.GradientTape() as tape:
@@ -55,6 +58,10 @@ class AdversarialTrainer:
         replica = tf.distribute.get_replica_context().replica_id_in_sync_group
         return values[replica * batch_size : (replica + 1) * batch_size]
 
+    def _prepare_fit(self, callbacks):
+        """Before `fit`: nothing to do on this backend (Keras's distribution API handles replicas)."""
+        return callbacks
+
     def _no_grad(self):
         # Ops run outside a tape are not recorded: nothing to switch off.
         return contextlib.nullcontext()
@@ -77,3 +84,14 @@ def _moving_average(averages, values, decay):
 def moving_average(averages, values, decay):
     """`keras_gan.backend.generic.moving_average` as one `tf.function` call."""
     return _moving_average(list(averages), list(values), tf.constant(decay, tf.float32))
+
+
+def inference_function(model):
+    """`f(trainable_values, non_trainable_values, inputs) -> outputs`: `model` in inference mode, a `tf.function`."""
+    return tf.function(lambda trainable, non_trainable, inputs: model.stateless_call(
+        trainable, non_trainable, inputs, training=False)[0], reduce_retracing=True)
+
+
+def process_layout():
+    """`(this process's index, number of processes)`: one process (`MirroredStrategy` feeds its replicas)."""
+    return 0, 1

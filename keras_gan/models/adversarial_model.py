@@ -1,15 +1,17 @@
 """The adversarial training loop, written once for every backend and every objective."""
 
+import inspect
 import math
 
 import keras
 import numpy as np
 from keras import ops
+from keras.src.trainers import compile_utils  # MonitorCallback reads directions from its MetricsList
 
 from keras_gan import augment as augment_lib
 from keras_gan import checks, mixed_precision, optimizers
-from keras_gan.backend import AdversarialTrainer, moving_average
-from keras_gan.callbacks import FiniteLossGuard
+from keras_gan.backend import AdversarialTrainer, inference_function, moving_average
+from keras_gan.callbacks import FiniteLossGuard, LearningRates
 from keras_gan.networks import is_image_shape
 
 
@@ -54,11 +56,9 @@ class AdversarialModel(AdversarialTrainer, keras.Model):
         ada_target=0.6, ada_kimg=500, pack=1, **kwargs,
     ):
         super().__init__(**kwargs)
-        self.data_shape = tuple(int(d) for d in data_shape)
-        self.latent_dim = int(latent_dim)
-        if int(d_steps) < 1:
-            raise ValueError(f"d_steps must be a positive integer, got {d_steps}.")
-        self.d_steps = int(d_steps)
+        self.data_shape = checks.data_shape(data_shape)
+        self.latent_dim = checks.positive_int("latent_dim", latent_dim, 100)
+        self.d_steps = checks.positive_int("d_steps", d_steps, 5)
         self.d_fresh_batches = bool(d_fresh_batches)
         if int(pack) != pack or int(pack) < 1:
             raise ValueError(f"pack must be a positive integer (PacGAN's m; 1 = no packing), got {pack!r}.")
@@ -75,6 +75,7 @@ class AdversarialModel(AdversarialTrainer, keras.Model):
         self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
         names = self.aux_metrics + (("augment_p", "r_t") if self.adaptive_augment else ())
         self.aux_trackers = {name: keras.metrics.Mean(name=name) for name in names}
+        self._directions = _MetricDirections(METRIC_DIRECTIONS)
         self._ema = _EMAWeights()
         self.built = True
 
@@ -267,8 +268,8 @@ class AdversarialModel(AdversarialTrainer, keras.Model):
             **kwargs: passed to `keras.Model.compile` (`steps_per_execution`, `jit_compile`, ...).
         """
         default_d, default_g = self.default_optimizers()
-        d_optimizer = keras.optimizers.get(d_optimizer) if d_optimizer else default_d
-        g_optimizer = keras.optimizers.get(g_optimizer) if g_optimizer else default_g
+        d_optimizer = _optimizer("d_optimizer", d_optimizer) if d_optimizer else default_d
+        g_optimizer = _optimizer("g_optimizer", g_optimizer) if g_optimizer else default_g
         if mixed_precision.unwrap(d_optimizer) is mixed_precision.unwrap(g_optimizer):
             raise ValueError(
                 "d_optimizer and g_optimizer are the same object; each network needs its "
@@ -310,6 +311,12 @@ class AdversarialModel(AdversarialTrainer, keras.Model):
 
     @property
     def metrics(self):
+        # Keras's monitored callbacks (EarlyStopping, ModelCheckpoint, ReduceLROnPlateau) read a
+        # metric's direction only from a MetricsList in `model.metrics`: `_directions` holds the
+        # directions of the model's figures and of `keras_gan.metrics.Evaluation`'s, and no state.
+        return [*self._trackers(), self._directions]
+
+    def _trackers(self):
         return [self.d_loss_tracker, self.g_loss_tracker, *self.aux_trackers.values()]
 
     def sample_latents(self, batch_size):
@@ -381,7 +388,79 @@ class AdversarialModel(AdversarialTrainer, keras.Model):
             value = ops.stop_gradient(value)
             self.aux_trackers[name].update_state(*mixed_precision.loggable(value, optimizer))
         self.optimizer.iterations.assign_add(1)
-        return {m.name: m.result() for m in self.metrics}
+        return {m.name: m.result() for m in self._trackers()}
+
+    # --- inspection and files ------------------------------------------------------
+
+    def summary(self, line_length=None, positions=None, print_fn=None, **kwargs):
+        """Prints both networks' summaries under one header: parameter counts, optimizers, loss."""
+        print_fn = print_fn or (lambda line, line_break=True: print(line))
+        counts = {net.name: (net.count_params(), sum(math.prod(v.shape) for v in net.trainable_weights))
+                  for net in (self.generator, self.discriminator)}
+        lines = [f'{type(self).__name__} "{self.name}": data_shape={self.data_shape}, latent_dim={self.latent_dim}']
+        for role, net in (("generator", self.generator), ("discriminator", self.discriminator)):
+            total, trainable = counts[net.name]
+            lines.append(f"  {role} {net.name!r}: {total:,} parameters ({trainable:,} trainable)")
+        if getattr(self, "compiled", False):
+            for role, optimizer in (("d_optimizer", self.d_optimizer), ("g_optimizer", self.g_optimizer)):
+                inner = mixed_precision.unwrap(optimizer)
+                config = inner.get_config()
+                rate = float(ops.convert_to_numpy(inner.learning_rate))
+                extras = ", ".join(f"{k}={config[k]}" for k in ("beta_1", "beta_2", "rho", "momentum") if k in config)
+                lines.append(f"  {role}: {type(inner).__name__}(learning_rate={rate:g}{', ' + extras if extras else ''})")
+            lines.append(f"  loss: {self.loss_name}, d_steps: {self.d_steps}")
+        else:
+            lines.append("  not compiled: call compile() to set the optimizers and the loss")
+        for line in lines:
+            print_fn(line)
+        for net in (self.generator, self.discriminator):
+            net.summary(line_length=line_length, positions=positions, print_fn=print_fn, **kwargs)
+
+    def load_weights(self, filepath, *args, **kwargs):
+        try:
+            return super().load_weights(filepath, *args, **kwargs)
+        except ValueError as error:
+            raise ValueError(
+                f"{filepath} does not hold the weights of this {type(self).__name__} (data_shape={self.data_shape}, "
+                f"latent_dim={self.latent_dim}, {self.generator.count_params():,} + "
+                f"{self.discriminator.count_params():,} parameters): {str(error).splitlines()[0]} Build the model "
+                f"with the class and arguments it was saved from, or load a .keras file with "
+                f"keras.saving.load_model."
+            ) from error
+
+    # --- validation ----------------------------------------------------------------
+
+    VALIDATION_SEED = 20140610
+    """Seed of the latents of every validation batch: the same generated samples each epoch, so the
+    `val_` figures compare across epochs and the training streams never move."""
+
+    def _validation_step(self, data):
+        """D's figures on a held-out real batch against generated samples (`fit(validation_data=)`, `evaluate`).
+
+        Runs D (and G) as in training, augmentation included, inside a `keras.StatelessScope`:
+        no weight, BatchNorm statistic or seed state changes. Logs `d_loss`, `d_real`, `d_fake`
+        (or the critic's `w_distance`); `fit` prefixes them with `val_`.
+        """
+        real, condition = self._split_batch(data)
+        state = [*self.trainable_variables, *self.non_trainable_variables, *self.optimizer.variables]
+        with keras.StatelessScope(state_mapping=[(v, v.value) for v in state]):
+            z = keras.random.normal((ops.shape(real)[0], self.latent_dim), seed=self.VALIDATION_SEED)
+            fake = self.generator(self.generator_inputs(z, condition), training=True)
+            loss, aux = self.validation_losses(real, fake, condition)
+            figures = {"d_loss": loss, **{k: v for k, v in aux.items() if k in self.aux_trackers}}
+            figures = {k: ops.stop_gradient(ops.cast(v, "float32")) for k, v in figures.items()}
+        trackers = {"d_loss": self.d_loss_tracker, **self.aux_trackers}
+        for name, value in figures.items():
+            trackers[name].update_state(value)
+        return {name: trackers[name].result() for name in figures}
+
+    def validation_losses(self, real, fake, condition=None):
+        """`(loss, aux)` reported on validation data: D's training loss and its figures."""
+        return self.discriminator_loss(real, fake, condition)
+
+    def generator_inputs(self, z, condition=None):
+        """What the generator takes for latents `z` (conditional models add the labels)."""
+        return z
 
     def fit(self, x=None, y=None, *args, callbacks=None, **kwargs):
         """`keras.Model.fit`, after checking the data, with a guard that stops on NaN/inf losses.
@@ -393,14 +472,23 @@ class AdversarialModel(AdversarialTrainer, keras.Model):
             raise ValueError("Call model.compile() before model.fit().")
         if x is None:
             raise ValueError("fit() needs training data: model.fit(x, batch_size=..., epochs=...).")
+        checks.fit_inputs(x)
         batch = checks.first_batch(x)
         if batch is not None:
             checks.check_samples(batch[0], self.data_shape, image=self.is_image)
+        elif inspect.isgenerator(x):  # checked as its first batch arrives; bare arrays become tuples
+            x = checks.checked_generator(x, self._check_batch)
         y = self._check_labels(x, y, batch)
         callbacks = list(callbacks or [])
         if not any(isinstance(c, FiniteLossGuard) for c in callbacks):
             callbacks.append(FiniteLossGuard())
+        if not any(isinstance(c, LearningRates) for c in callbacks):
+            callbacks.append(LearningRates())
+        callbacks = self._prepare_fit(callbacks)
         return super().fit(x, y, *args, callbacks=callbacks, **kwargs)
+
+    def _check_batch(self, batch):
+        checks.check_samples(batch[0], self.data_shape, image=self.is_image)
 
     def _check_labels(self, x, y, batch):
         """Validates labels before training and returns `y`; unconditional models ignore them."""
@@ -449,20 +537,26 @@ class AdversarialModel(AdversarialTrainer, keras.Model):
                 "Train with keras_gan.callbacks.GeneratorEMA() or pass ema=False."
             )
         use_ema = self.generator_ema is not None and ema is not False
+        if use_ema:
+            # The averaged weights in place of the trainable ones, with BatchNorm statistics
+            # measured on those weights (`generator_ema_statistics`).
+            weights, statistics = self.generator_ema, self.generator_ema_statistics
+        else:
+            weights = [v.value for v in self.generator.trainable_variables]
+            statistics = [v.value for v in self.generator.non_trainable_variables]
+        if getattr(self, "_sampler", None) is None:
+            self._sampler = inference_function(self.generator)  # compiled once per model
         arrays = inputs if isinstance(inputs, list) else [inputs]
+        count = len(arrays[0])
+        size = max(1, min(int(batch_size), count))
         parts = []
-        for i in range(0, len(arrays[0]), batch_size):
-            chunk = [a[i : i + batch_size] for a in arrays]
-            chunk = chunk if isinstance(inputs, list) else chunk[0]
-            if use_ema:
-                # The averaged weights in place of the trainable ones, with BatchNorm
-                # statistics measured on those weights (`generator_ema_statistics`).
-                out, _ = self.generator.stateless_call(
-                    self.generator_ema, self.generator_ema_statistics, chunk, training=False,
-                )
-            else:
-                out = self.generator(chunk, training=False)
-            parts.append(ops.convert_to_numpy(out))
+        for i in range(0, count, size):
+            chunk = [a[i : i + size] for a in arrays]
+            rows = len(chunk[0])
+            if rows < size:  # pad the last chunk: one compiled shape (inference mode is per sample)
+                chunk = [np.concatenate([c, np.repeat(c[-1:], size - rows, axis=0)]) for c in chunk]
+            out = self._sampler(weights, statistics, chunk if isinstance(inputs, list) else chunk[0])
+            parts.append(ops.convert_to_numpy(out)[:rows])
         return np.concatenate(parts).astype("float32")
 
     # --- moving average of the generator -----------------------------------------
@@ -655,3 +749,51 @@ class _EMAWeights:
 
     weights = None
     statistics = None
+
+
+def _optimizer(name, identifier):
+    try:
+        return keras.optimizers.get(identifier)
+    except ValueError:
+        raise ValueError(
+            f"{name} must be a keras.optimizers.Optimizer, its name or its config; got {identifier!r}. "
+            f"E.g. {name}=keras.optimizers.Adam(2e-4, beta_1=0.5) or {name}='adam'."
+        ) from None
+
+
+METRIC_DIRECTIONS = {
+    "d_loss": "down", "g_loss": "down", "w_distance": "down", "gp": "down",
+    "frechet_distance": "down", "kid": "down",
+    "inception_score": "up", "precision": "up", "recall": "up", "label_accuracy": "up",
+}
+"""Which way is better for each figure a model or `Evaluation` logs (`d_real`, `d_fake`, `r_t` have none)."""
+
+
+class _MetricDirections(compile_utils.MetricsList):
+    """Names and directions only, for `keras.callbacks.MonitorCallback`: no variables, no logs."""
+
+    def __init__(self, directions):
+        super().__init__([], name="metric_directions")
+        self._entries = tuple(_Direction(name, way) for name, way in directions.items())
+
+    @property
+    def metrics(self):
+        return list(self._entries)
+
+    @metrics.setter
+    def metrics(self, value):
+        pass
+
+    def update_state(self, *args, **kwargs):
+        pass
+
+    def reset_state(self):
+        pass
+
+    def result(self):
+        return {}
+
+
+class _Direction:
+    def __init__(self, name, direction):
+        self.name, self._direction = name, direction

@@ -34,7 +34,7 @@ class ConditionalGAN(GAN):
         if int(num_classes) < 2:
             raise ValueError(f"num_classes must be at least 2, got {num_classes}.")
         self.num_classes = int(num_classes)
-        self.filters = int(filters)
+        self.filters = checks.positive_int("filters", filters, 64)
         self.conditioning = conditioning
         super().__init__(data_shape, latent_dim, **kwargs)
 
@@ -74,8 +74,15 @@ class ConditionalGAN(GAN):
     def generate_batch(self, batch_size, condition=None):
         return self.generator([self.sample_latents(batch_size), condition], training=True)
 
+    def generator_inputs(self, z, condition=None):
+        return [z, condition]
+
     def _statistics_inputs(self, z, rng):
         return [z, rng.integers(0, self.num_classes, len(z)).astype("int32")]
+
+    def _check_batch(self, batch):
+        super()._check_batch(batch)
+        self._check_labels(None, None, batch)
 
     def _check_labels(self, x, y, batch):
         """Integer labels for `fit(x, y)`, or the second element of a dataset's batches."""

@@ -2,7 +2,7 @@
 
 import keras
 
-from keras_gan import networks
+from keras_gan import checks, networks
 from keras_gan.models.gan import GAN
 
 
@@ -28,7 +28,7 @@ class DCGAN(GAN):
     """
 
     def __init__(self, data_shape, latent_dim=100, filters=64, d_normalization="batch", **kwargs):
-        self.filters = int(filters)
+        self.filters = checks.positive_int("filters", filters, 64)
         self.d_normalization = d_normalization
         kwargs.pop("hidden_units", None)
         kwargs.pop("dropout", None)

@@ -3,7 +3,7 @@
 import keras
 from keras import ops
 
-from keras_gan import losses, networks
+from keras_gan import checks, losses, networks
 from keras_gan.models.adversarial_model import AdversarialModel
 
 
@@ -30,8 +30,8 @@ class GAN(AdversarialModel):
     aux_metrics = ("d_real", "d_fake")
 
     def __init__(self, data_shape, latent_dim=100, hidden_units=(256, 256), dropout=0.0, **kwargs):
-        self.hidden_units = tuple(hidden_units)
-        self.dropout = float(dropout)
+        self.hidden_units = checks.hidden_units(hidden_units)
+        self.dropout = checks.fraction("dropout", dropout)
         super().__init__(data_shape, latent_dim, **kwargs)
 
     def build_generator(self):

@@ -3,7 +3,7 @@
 import keras
 from keras import ops
 
-from keras_gan import losses, networks
+from keras_gan import checks, losses, networks
 from keras_gan.models.adversarial_model import AdversarialModel
 
 
@@ -36,10 +36,10 @@ class WGAN(AdversarialModel):
                  critic_normalization="batch", hidden_units=(256, 256), **kwargs):
         if float(clip_value) <= 0:
             raise ValueError(f"clip_value must be positive (paper: 0.01), got {clip_value}.")
-        self.clip_value = float(clip_value)
-        self.filters = int(filters)
+        self.clip_value = checks.non_negative("clip_value", clip_value, 0.01)
+        self.filters = checks.positive_int("filters", filters, 64)
         self.critic_normalization = critic_normalization
-        self.hidden_units = tuple(hidden_units)
+        self.hidden_units = checks.hidden_units(hidden_units)
         super().__init__(data_shape, latent_dim, d_steps=d_steps, **kwargs)
 
     def build_generator(self):

@@ -3,7 +3,7 @@
 import keras
 from keras import ops
 
-from keras_gan import losses, mixed_precision, networks
+from keras_gan import checks, losses, mixed_precision, networks
 from keras_gan.models.adversarial_model import AdversarialModel
 
 
@@ -33,10 +33,10 @@ class WGANGP(AdversarialModel):
 
     def __init__(self, data_shape, latent_dim=100, gp_weight=10.0, d_steps=5, filters=64,
                  critic_normalization="layer", hidden_units=(256, 256), **kwargs):
-        self.gp_weight = float(gp_weight)
-        self.filters = int(filters)
+        self.gp_weight = checks.non_negative("gp_weight", gp_weight, 10.0)
+        self.filters = checks.positive_int("filters", filters, 64)
         self.critic_normalization = critic_normalization
-        self.hidden_units = tuple(hidden_units)
+        self.hidden_units = checks.hidden_units(hidden_units)
         super().__init__(data_shape, latent_dim, d_steps=d_steps, **kwargs)
 
     def build_generator(self):
@@ -93,6 +93,13 @@ class WGANGP(AdversarialModel):
         return critic_loss + self.gp_weight * gp, {
             "gp": gp, "w_distance": -critic_loss, **self.augment_statistics(real_scores),
         }
+
+    def validation_losses(self, real, fake, condition=None):
+        # The critic's loss without the penalty (no input gradients outside training).
+        critic_loss = losses.wasserstein_critic_loss(
+            self.discriminate(real, condition), self.discriminate(fake, condition)
+        )
+        return critic_loss, {"w_distance": -critic_loss}
 
     def generator_loss(self, fake, condition=None):
         return -ops.mean(self.discriminate(fake, condition)), {}

@@ -39,6 +39,7 @@ def recipe_flags(parser, *, augment, ema, lr, beta_1=0.5):
     parser.add_argument("--d-lr", type=float, default=lr, help="discriminator learning rate")
     parser.add_argument("--g-lr", type=float, default=lr, help="generator learning rate")
     parser.add_argument("--beta-1", type=float, default=beta_1, help="Adam's beta_1 for both networks")
+    parser.add_argument("--loss", default=None, help="adversarial loss, e.g. hinge (default: the model's)")
 
 
 def augment_policy(args):
@@ -53,6 +54,7 @@ def recipe_compile(model, args, beta_2=0.999):
     model.compile(
         d_optimizer=keras.optimizers.Adam(args.d_lr, beta_1=args.beta_1, beta_2=beta_2),
         g_optimizer=keras.optimizers.Adam(args.g_lr, beta_1=args.beta_1, beta_2=beta_2),
+        loss=getattr(args, "loss", None),
     )
 
 

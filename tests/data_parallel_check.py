@@ -10,7 +10,8 @@ configured before JAX or TensorFlow starts:
 JAX: `keras.distribution.DataParallel` over N simulated CPU devices (one process), or
 over one device in each of N processes (`jax.distributed.initialize`, each process
 feeding its own half of every global batch). TensorFlow: `MirroredStrategy` over N
-logical CPU devices. PyTorch: N processes in a gloo `torch.distributed` group (the
+logical CPU devices, or `MultiWorkerMirroredStrategy` over N worker processes
+(`TF_CONFIG`, one CPU each; `--coordinator` lists every worker's host:port). PyTorch: N processes in a gloo `torch.distributed` group (the
 `torchrun` setup), each feeding `keras_gan.data.shard`'s rows. Saves every model's
 weights, per run, to `--out` (process 0 writes).
 """
@@ -38,6 +39,16 @@ def _configure(args):
         import jax
 
         jax.distributed.initialize(args.coordinator, args.num_processes, args.process_id)
+    if backend == "tensorflow" and args.num_processes > 1:  # MultiWorkerMirroredStrategy, one CPU per worker
+        import json
+
+        workers = args.coordinator.split(",")  # one host:port per worker
+        os.environ["TF_CONFIG"] = json.dumps({"cluster": {"worker": workers},
+                                              "task": {"type": "worker", "index": args.process_id}})
+        import tensorflow as tf
+
+        _STRATEGIES["workers"] = tf.distribute.MultiWorkerMirroredStrategy()
+        return
     if backend == "tensorflow":
         import tensorflow as tf
 
@@ -107,7 +118,8 @@ def _train(name, distributed, args):
     x = rng.uniform(-1, 1, (n, *shape)).astype("float32")
     y = (np.arange(n) % 3).astype("int32") if name == "conditional_gan" else None
     batch_size = args.batch_size
-    if args.num_processes > 1:  # each process feeds its own rows of every global batch
+    multi_worker = keras.backend.backend() == "tensorflow" and args.num_processes > 1
+    if args.num_processes > 1 and not multi_worker:  # each process feeds its own rows of every global batch
         import keras_gan
 
         batch_size //= args.num_processes
@@ -122,6 +134,8 @@ def _train(name, distributed, args):
             devices=jax.devices(), auto_shard_dataset=args.num_processes == 1
         )
         keras.distribution.set_distribution(distribution if distributed else None)
+    elif multi_worker:  # every worker passes the whole data and the global batch; Keras shards it
+        scope = _STRATEGIES["workers"].scope()
     elif distributed:
         scope = _mirrored_strategy(args.devices).scope()
     # Torch ranks start from different weights and seeds: the first fit broadcasts rank 0's.

@@ -148,3 +148,15 @@ def test_torch_ranks_resume_from_a_backup_like_an_uninterrupted_run(tmp_path):
     assert _max_diff(_weights(a, "wgan_gp", "distributed"), _weights(b, "wgan_gp", "distributed")) < 1e-5
     np.testing.assert_array_equal(a["wgan_gp/distributed/iterations"], b["wgan_gp/distributed/iterations"])
 
+
+
+@pytest.mark.skipif(BACKEND != "tensorflow", reason="TensorFlow's MultiWorkerMirroredStrategy")
+def test_two_tensorflow_workers_match_one_device(runs, tmp_path):
+    """Two local workers (TF_CONFIG), one CPU each, each passing the whole data: Keras shards it by element,
+    so each global batch holds the same samples as one device's. (ConditionalGAN would pair other
+    labels with the latents' rows: the fake labels are each worker's own reals'.)"""
+    out = str(tmp_path / "weights.npz")
+    _two_processes(out, models="gan,wgan_gp", coordinator=f"localhost:{_free_port()},localhost:{_free_port()}")
+    workers = np.load(out)
+    for model in ("gan", "wgan_gp"):
+        assert _max_diff(_weights(runs, model, "single"), _weights(workers, model, "distributed")) < EXACT

@@ -24,10 +24,10 @@ class AdversarialTrainer:
     """Backend mixin for `AdversarialModel` on TensorFlow."""
 
     def train_step(self, data):
-        return self._adversarial_step(data)
+        return _for_multi_worker(self._adversarial_step(data))
 
     def test_step(self, data):
-        return self._validation_step(data)
+        return _for_multi_worker(self._validation_step(data))
 
     def _minimize(self, loss_fn, variables, optimizer):
         """One optimizer step on `variables` lowering `loss_fn()`; see `keras_gan.backend`."""
@@ -95,3 +95,17 @@ def inference_function(model):
 def process_layout():
     """`(this process's index, number of processes)`: one process (`MirroredStrategy` feeds its replicas)."""
     return 0, 1
+
+
+def _for_multi_worker(logs):
+    """Logs as Keras's multi-worker reduction takes them.
+
+    Under `MultiWorkerMirroredStrategy` Keras reduces each logged value with
+    `strategy.reduce("MEAN", v, axis=0)`, which fails on the scalars a train step returns:
+    each becomes a one-element vector there, and the reduction gives back the scalar mean.
+    """
+    strategy = tf.distribute.get_strategy()
+    if isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy) and strategy.extended._in_multi_worker_mode():
+        return {name: tf.reshape(value, (1,)) for name, value in logs.items()}
+    return logs
+

@@ -14,6 +14,7 @@ seed, the same global batch of 16 and SGD (see the script), for 3 steps.
   `BatchNormalization(synchronized=True)`.
 - JAX, two processes with one device each (`jax.distributed.initialize`), each
   feeding its own half of every global batch: the multi-host code path.
+- TensorFlow, two workers (`TF_CONFIG`, `MultiWorkerMirroredStrategy`), one CPU each.
 - PyTorch, two processes in a gloo `torch.distributed` group (what `torchrun` sets up), started
   from different seeds: the first `fit` broadcasts rank 0's state, each optimizer step averages
   the gradients over the ranks, each rank feeds `keras_gan.data.shard`'s rows. Every model
@@ -113,13 +114,20 @@ def test_dcgan_batchnorm_statistics(runs):
         assert synced < EXACT
 
 
-@pytest.mark.skipif(BACKEND != "jax", reason="multi-process recipe shown for JAX")
 def test_two_processes_match_one_device(runs, tmp_path):
-    out = str(tmp_path / "weights.npz")
-    _two_processes(out, models="gan,wgan_gp")
-    multi_host = np.load(out)
+    """Multi-process training: JAX processes (`jax.distributed`), TensorFlow workers (`TF_CONFIG`,
+    `MultiWorkerMirroredStrategy`; each passes the whole data and Keras shards it by element), torch ranks
+    (the `runs` fixture's two processes). ConditionalGAN is left out for TensorFlow: its fake labels are each
+    worker's own reals', which element-wise sharding pairs with other latent rows than one device does."""
+    if BACKEND == "torch":
+        processes = runs
+    else:
+        out = str(tmp_path / "weights.npz")
+        coordinator = f"localhost:{_free_port()}" + (f",localhost:{_free_port()}" if BACKEND == "tensorflow" else "")
+        _two_processes(out, models="gan,wgan_gp", coordinator=coordinator)
+        processes = np.load(out)
     for model in ("gan", "wgan_gp"):
-        assert _max_diff(_weights(runs, model, "single"), _weights(multi_host, model, "distributed")) < EXACT
+        assert _max_diff(_weights(runs, model, "single"), _weights(processes, model, "distributed")) < EXACT
 
 
 @torch_only
@@ -149,14 +157,3 @@ def test_torch_ranks_resume_from_a_backup_like_an_uninterrupted_run(tmp_path):
     np.testing.assert_array_equal(a["wgan_gp/distributed/iterations"], b["wgan_gp/distributed/iterations"])
 
 
-
-@pytest.mark.skipif(BACKEND != "tensorflow", reason="TensorFlow's MultiWorkerMirroredStrategy")
-def test_two_tensorflow_workers_match_one_device(runs, tmp_path):
-    """Two local workers (TF_CONFIG), one CPU each, each passing the whole data: Keras shards it by element,
-    so each global batch holds the same samples as one device's. (ConditionalGAN would pair other
-    labels with the latents' rows: the fake labels are each worker's own reals'.)"""
-    out = str(tmp_path / "weights.npz")
-    _two_processes(out, models="gan,wgan_gp", coordinator=f"localhost:{_free_port()},localhost:{_free_port()}")
-    workers = np.load(out)
-    for model in ("gan", "wgan_gp"):
-        assert _max_diff(_weights(runs, model, "single"), _weights(workers, model, "distributed")) < EXACT

@@ -125,40 +125,44 @@ def positive_int(name, value, example):
     return int(value)
 
 
+def _positive_ints(value):
+    """`value` as a tuple of positive ints, or None if it is not one."""
+    try:
+        items = tuple(value)
+    except TypeError:
+        return None
+    if all(isinstance(i, (int, np.integer)) and not isinstance(i, bool) and i >= 1 for i in items):
+        return tuple(int(i) for i in items)
+    return None
+
+
 def data_shape(value):
     """`value` as a tuple of positive ints: the shape of one sample."""
-    try:
-        shape = tuple(value)
-    except TypeError:
-        shape = None
-    if not shape or not all(isinstance(d, (int, np.integer)) and not isinstance(d, bool) and d >= 1 for d in shape):
+    shape = _positive_ints(value)
+    if not shape:
         raise ValueError(
             f"data_shape must be the shape of one sample, a tuple of positive integers such as (28, 28, 1) "
             f"for images or (2,) for vectors; got {value!r}."
         )
-    return tuple(int(d) for d in shape)
+    return shape
 
 
 def hidden_units(value):
     """`value` as a tuple of positive ints (the widths of an MLP's hidden layers)."""
-    try:
-        units = tuple(value)
-    except TypeError:
-        units = None
-    if units is None or not all(isinstance(u, (int, np.integer)) and not isinstance(u, bool) and u >= 1
-                                for u in units):
+    units = _positive_ints(value)
+    if units is None:
         raise ValueError(f"hidden_units must be a sequence of positive layer widths, e.g. (256, 256); got {value!r}.")
-    return tuple(int(u) for u in units)
+    return units
 
 
-def fraction(name, value, upper_open=True):
-    """`value` as a float in [0, 1) (or [0, 1]), or a `ValueError` that names the argument."""
+def fraction(name, value):
+    """`value` as a float in [0, 1), or a `ValueError` that names the argument."""
     try:
         number = float(value)
     except (TypeError, ValueError):
         number = -1.0
-    if not (0.0 <= number < 1.0 if upper_open else 0.0 <= number <= 1.0):
-        raise ValueError(f"{name} must be a number in [0, {'1)' if upper_open else '1]'}, got {value!r}.")
+    if not 0.0 <= number < 1.0:
+        raise ValueError(f"{name} must be a number in [0, 1), got {value!r}.")
     return number
 
 

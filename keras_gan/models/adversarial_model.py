@@ -395,12 +395,10 @@ class AdversarialModel(AdversarialTrainer, keras.Model):
     def summary(self, line_length=None, positions=None, print_fn=None, **kwargs):
         """Prints both networks' summaries under one header: parameter counts, optimizers, loss."""
         print_fn = print_fn or (lambda line, line_break=True: print(line))
-        counts = {net.name: (net.count_params(), sum(math.prod(v.shape) for v in net.trainable_weights))
-                  for net in (self.generator, self.discriminator)}
         lines = [f'{type(self).__name__} "{self.name}": data_shape={self.data_shape}, latent_dim={self.latent_dim}']
         for role, net in (("generator", self.generator), ("discriminator", self.discriminator)):
-            total, trainable = counts[net.name]
-            lines.append(f"  {role} {net.name!r}: {total:,} parameters ({trainable:,} trainable)")
+            trainable = sum(math.prod(v.shape) for v in net.trainable_weights)
+            lines.append(f"  {role} {net.name!r}: {net.count_params():,} parameters ({trainable:,} trainable)")
         if getattr(self, "compiled", False):
             for role, optimizer in (("d_optimizer", self.d_optimizer), ("g_optimizer", self.g_optimizer)):
                 inner = mixed_precision.unwrap(optimizer)

@@ -103,6 +103,23 @@ def build(row, seed):
     return model, 100, False
 
 
+def fit_steps(model, x, batch_size, steps):
+    """Trains `steps` generator steps on `x`, in fit calls of at most one pass each.
+
+    Keras stops an epoch when an array runs out of batches ("Your input ran out of data"), so
+    `steps_per_epoch` larger than one pass would silently train less. Exact when `steps` is a
+    multiple of the model's `steps_per_execution` and of the steps in a pass.
+    """
+    per_execution = getattr(model, "steps_per_execution", 1) or 1
+    per_pass = max(1, len(x) // batch_size)
+    if per_pass >= per_execution:
+        per_pass = per_pass // per_execution * per_execution
+    while steps > 0:
+        chunk = min(per_pass, steps)
+        model.fit(x, batch_size=batch_size, epochs=1, steps_per_epoch=chunk, verbose=0)
+        steps -= chunk
+
+
 def run(row, mixture, seed, checkpoints, num_points, eval_samples):
     """Trains one row on one mixture; returns its figures at each checkpoint and the last samples."""
     import keras_gan
@@ -112,16 +129,9 @@ def run(row, mixture, seed, checkpoints, num_points, eval_samples):
     scale = float(x.std()) if scaled else 1.0
     x = x / scale
     results, done, start = [], 0, time.perf_counter()
-    per_execution = getattr(model, "steps_per_execution", 1) or 1
-    # One fit call never asks for more steps than one pass over the data holds.
-    per_pass = max(1, len(x) // batch_size)
-    if per_pass >= per_execution:
-        per_pass = per_pass // per_execution * per_execution
     for target in checkpoints:
-        while done < target:
-            steps = min(per_pass, target - done)
-            model.fit(x, batch_size=batch_size, epochs=1, steps_per_epoch=steps, verbose=0)
-            done += steps
+        fit_steps(model, x, batch_size, target - done)
+        done = target
         points = model.generate(eval_samples, seed=seed) * scale
         figures = keras_gan.metrics.mode_coverage(points, mixture=mixture)
         results.append({"steps": target, "modes": figures["modes"], "high_quality": figures["high_quality"],

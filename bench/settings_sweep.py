@@ -17,9 +17,13 @@ Prints one table per dataset (settings converged of all runs, per model, and eve
 import argparse
 import json
 import os
+import sys
 import time
 
 import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from mode_collapse_2d import fit_steps  # noqa: E402  (a sibling script)
 
 MODELS = ("gan", "wgan", "wgan_gp")
 LR_FACTORS = (1 / 3, 1.0, 3.0)
@@ -114,9 +118,10 @@ def main(argv=None):
                     key = f"{dataset}/{kind}/{f:.4g}/{w}"
                     for seed in args.seeds:
                         model = build(kind, x.shape[1:], w, f, seed)
-                        model.fit(x, batch_size=batch_size, epochs=1, steps_per_epoch=args.steps, verbose=0)
+                        fit_steps(model, x, batch_size, args.steps)
                         verdict = judge(model, dataset, x_test, args, seed)
-                        results.setdefault(key, []).append({"seed": seed, **verdict})
+                        trained = int(model.g_optimizer.iterations)
+                        results.setdefault(key, []).append({"seed": seed, "steps": trained, **verdict})
                         print(key, f"seed {seed}:", verdict, f"({time.perf_counter() - start:.0f} s)", flush=True)
                         with open(os.path.join(args.out, "results.json"), "w") as fh:
                             json.dump({"backend": keras.backend.backend(), "steps": args.steps,

@@ -8,17 +8,18 @@ from conftest import load_bench
 def test_sweep_prints_converged_counts_per_model(tmp_path, capsys):
     sweep = load_bench("settings_sweep")
     results, text = sweep.main(["--datasets", "ring8", "mnist", "--lr-factors", "1", "--widths", "16",
-                                "--steps", "4", "--seeds", "0", "--num-points", "1000", "--eval-samples", "200",
+                                "--steps", "50", "--seeds", "0", "--num-points", "1000", "--eval-samples", "200",
                                 "--out", str(tmp_path)])
     for dataset in ("ring8", "mnist"):
         for kind in ("gan", "wgan", "wgan_gp"):
             (run,) = results[f"{dataset}/{kind}/1/16"]
             assert isinstance(run["converged"], bool)
-    # Four steps cannot cover the ring: every run is judged, none converges.
+            assert run["steps"] == 50  # more than one pass of ring8's 1,000 points (10 batches): every step trained
+    # 50 steps cannot cover the ring: every run is judged, none converges.
     assert not any(r["converged"] for key, runs in results.items() if key.startswith("ring8") for r in runs)
     assert all(0 <= r["modes"] <= 8 for key, runs in results.items() if key.startswith("ring8") for r in runs)
     assert all(r["frechet_distance"] > 0 for key, runs in results.items() if key.startswith("mnist") for r in runs)
     printed = capsys.readouterr().out
     assert "| wgan_gp | **0/1** |" in printed and "**mnist**" in printed
     saved = json.loads((tmp_path / "results.json").read_text())
-    assert saved["steps"] == 4 and len(saved["results"]) == 6
+    assert saved["steps"] == 50 and len(saved["results"]) == 6

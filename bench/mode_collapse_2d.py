@@ -172,7 +172,9 @@ def table(results, mixtures, checkpoints, seeds):
     return "\n".join(lines)
 
 
-def scatter(samples, mixtures, rows, path):
+def scatter(samples, mixtures, rows, path, steps=None):
+    """Scatter plots of the first seed's samples, one panel per row and mixture; `steps[row, mixture]`
+    (the checkpoint they were drawn at) goes in the title."""
     import keras_gan
     from matplotlib.figure import Figure
 
@@ -188,7 +190,8 @@ def scatter(samples, mixtures, rows, path):
                 ax.scatter(points[:, 0], points[:, 1], s=1, alpha=0.4)
             ax.scatter(centers[:, 0], centers[:, 1], marker="x", s=20, color="red")
             ax.set(xlim=(-span, span), ylim=(-span, span), aspect="equal", xticks=[], yticks=[])
-            ax.set_title(f"{row} / {mixture}", fontsize=8)
+            when = (steps or {}).get((row, mixture))
+            ax.set_title(f"{row} / {mixture}" + (f", {when:,} steps" if when else ""), fontsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=80)
 
@@ -234,7 +237,8 @@ def main(argv=None):
     text = table(results, args.mixtures, args.steps, args.seeds)
     print(text)
     print(f"Backend {keras.backend.backend()}, {time.perf_counter() - start:.0f} s in all.")
-    scatter(samples, args.mixtures, args.rows, os.path.join(args.out, "mode_collapse_2d.png"))
+    scatter(samples, args.mixtures, args.rows, os.path.join(args.out, "mode_collapse_2d.png"),
+            {key: args.steps[-1] for key in samples})
     return results, text
 
 
@@ -270,7 +274,8 @@ def merge(paths, out):
                                             for (r, m), runs in results.items()}}, f, indent=1)
     with open(os.path.join(out, "table.md"), "w") as f:
         f.write(text + "\n")
-    scatter(samples, mixtures, rows, os.path.join(out, "mode_collapse_2d.png"))
+    drawn_at = {key: runs[min(runs)][-1]["steps"] for key, runs in results.items()}
+    scatter(samples, mixtures, rows, os.path.join(out, "mode_collapse_2d.png"), drawn_at)
     return results, text
 
 

@@ -104,7 +104,11 @@ def main(argv=None):
     parser.add_argument("--min-hq", type=float, default=0.5)
     parser.add_argument("--max-fd", type=float, default=100.0)
     parser.add_argument("--out", default="out/settings_sweep")
+    parser.add_argument("--rejudge", metavar="RESULTS_JSON",
+                        help="train nothing: judge the runs of a results.json again with these thresholds")
     args = parser.parse_args(argv)
+    if args.rejudge:
+        return rejudge(args)
 
     import keras
 
@@ -133,6 +137,28 @@ def main(argv=None):
         f"\n\n{args.steps:,} generator steps per run, seeds {args.seeds}; converged: ring8 ≥ {args.min_modes} modes "
         f"and ≥ {100 * args.min_hq:.0f}% high quality, mnist FD ≤ {args.max_fd:g}. "
         f"Backend {keras.backend.backend()}, {time.perf_counter() - start:.0f} s.")
+    print(text)
+    return results, text
+
+
+def rejudge(args):
+    """The tables of a finished sweep under other thresholds (`--min-modes`, `--min-hq`, `--max-fd`)."""
+    with open(args.rejudge) as f:
+        saved = json.load(f)
+    results = {}
+    for key, runs in saved["results"].items():
+        for run in runs:
+            if "modes" in run:
+                ok = run["modes"] >= args.min_modes and run["high_quality"] >= args.min_hq
+            else:
+                ok = bool(np.isfinite(run["frechet_distance"]) and run["frechet_distance"] <= args.max_fd)
+            results.setdefault(key, []).append({**run, "converged": bool(ok)})
+    datasets = [d for d in ("ring8", "mnist") if any(k.startswith(d + "/") for k in results)]
+    lr_factors = sorted({float(k.split("/")[2]) for k in results})
+    widths = sorted({int(k.split("/")[3]) for k in results})
+    text = "\n\n".join(table(results, d, lr_factors, widths) for d in datasets) + (
+        f"\n\n{saved['steps']:,} generator steps per run; converged: ring8 ≥ {args.min_modes} modes and "
+        f"≥ {100 * args.min_hq:.0f}% high quality, mnist FD ≤ {args.max_fd:g}.")
     print(text)
     return results, text
 

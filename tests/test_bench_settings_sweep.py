@@ -23,3 +23,11 @@ def test_sweep_prints_converged_counts_per_model(tmp_path, capsys):
     assert "| wgan_gp | **0/1** |" in printed and "**mnist**" in printed
     saved = json.loads((tmp_path / "results.json").read_text())
     assert saved["steps"] == 50 and len(saved["results"]) == 6
+    # The same runs judged again under looser thresholds, without training: every ring8 run covers >= 0 modes.
+    again, text = sweep.main(["--rejudge", str(tmp_path / "results.json"), "--min-modes", "0", "--min-hq", "0",
+                              "--max-fd", "1e9"])
+    assert all(r["converged"] for runs in again.values() for r in runs)
+    assert "| wgan_gp | **1/1** |" in text and "≥ 0 modes" in text
+    same, _ = sweep.main(["--rejudge", str(tmp_path / "results.json")])  # the run's own thresholds: its verdicts
+    assert {k: [r["converged"] for r in v] for k, v in same.items()} == {
+        k: [r["converged"] for r in v] for k, v in results.items()}

@@ -340,8 +340,9 @@ def shard(x, y=None, *, batch_size, rank=None, num_processes=None):
     Args:
         x: samples; y: optional labels.
         batch_size: the per-process batch.
-        rank, num_processes: default `keras_gan.backend.process_layout()` (torch.distributed's
-            rank and world size; JAX's process index and count).
+        rank: this process's index; default from `keras_gan.backend.process_layout()`
+            (torch.distributed's rank; JAX's process index).
+        num_processes: default from `process_layout()` (the world size; JAX's process count).
 
     Returns:
         `x_shard`, or `(x_shard, y_shard)` when `y` is given.

@@ -20,7 +20,8 @@ def train_run(model, x, y=None, *, out, epochs, batch_size, ema=None, ema_start=
         model: a keras-gan model; compiled with its defaults if it is not yet.
         x: training data as `fit` takes it; `y`: labels for conditional models, else None.
         out: output directory.
-        epochs, batch_size: as `fit`.
+        epochs: as `fit`.
+        batch_size: as `fit`.
         ema: if set, the decay of a `GeneratorEMA` (from step `ema_start`) to sample from.
         seed: seed of the grids' latents.
         gif: also write the grids as `epochs/progress.gif`.

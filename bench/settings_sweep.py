@@ -48,17 +48,25 @@ def build(kind, data_shape, width, lr_factor, seed):
     return model
 
 
+def converged(figures, args):
+    """Whether a run's figures pass the thresholds: ring8 modes and HQ share, or mnist FD."""
+    if "modes" in figures:
+        return bool(figures["modes"] >= args.min_modes and figures["high_quality"] >= args.min_hq)
+    fd = figures["frechet_distance"]
+    return bool(np.isfinite(fd) and fd <= args.max_fd)
+
+
 def judge(model, dataset, x_test, args, seed):
     import keras_gan
 
     if dataset == "ring8":
         figures = keras_gan.metrics.mode_coverage(model.generate(args.eval_samples, seed=seed), mixture="ring8")
-        converged = figures["modes"] >= args.min_modes and figures["high_quality"] >= args.min_hq
-        return {"modes": int(figures["modes"]), "high_quality": float(figures["high_quality"]),
-                "converged": bool(converged)}
-    fake = model.generate(args.eval_samples, seed=seed).reshape((-1, 28, 28, 1))
-    fd = float(keras_gan.metrics.compare(x_test[: args.eval_samples], fake, kid_subset_size=min(500, args.eval_samples))["frechet_distance"])
-    return {"frechet_distance": fd, "converged": bool(np.isfinite(fd) and fd <= args.max_fd)}
+        figures = {"modes": int(figures["modes"]), "high_quality": float(figures["high_quality"])}
+    else:
+        fake = model.generate(args.eval_samples, seed=seed).reshape((-1, 28, 28, 1))
+        figures = {"frechet_distance": float(keras_gan.metrics.compare(
+            x_test[: args.eval_samples], fake, kid_subset_size=min(500, args.eval_samples))["frechet_distance"])}
+    return {**figures, "converged": converged(figures, args)}
 
 
 def load(dataset, args):
@@ -147,12 +155,7 @@ def rejudge(args):
         saved = json.load(f)
     results = {}
     for key, runs in saved["results"].items():
-        for run in runs:
-            if "modes" in run:
-                ok = run["modes"] >= args.min_modes and run["high_quality"] >= args.min_hq
-            else:
-                ok = bool(np.isfinite(run["frechet_distance"]) and run["frechet_distance"] <= args.max_fd)
-            results.setdefault(key, []).append({**run, "converged": bool(ok)})
+        results[key] = [{**run, "converged": converged(run, args)} for run in runs]
     datasets = [d for d in ("ring8", "mnist") if any(k.startswith(d + "/") for k in results)]
     lr_factors = sorted({float(k.split("/")[2]) for k in results})
     widths = sorted({int(k.split("/")[3]) for k in results})

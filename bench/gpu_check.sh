@@ -6,7 +6,7 @@
 #
 # Installs what the device image lacks (keras, namex, optree, mlxtend) from carried wheels, runs the
 # GPU-relevant tests on JAX and PyTorch (the image has no TensorFlow), the training benchmark in float32
-# and mixed_bfloat16 and the sampling benchmark, and writes every figure under $OUT (gpu_check.json merges them).
+# and mixed_bfloat16, the default-networks benchmark and the sampling benchmark, and writes every figure under $OUT (gpu_check.json merges them).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 OUT=${OUT:-bench/results/gpu_check}
@@ -18,7 +18,8 @@ if [ -d "$WHEELS" ]; then
 fi
 TESTS="tests/test_layers.py tests/test_mixed_precision.py tests/test_keras_habits.py"
 if [ "${DRY_RUN:-0}" = 1 ]; then STEPS=3; BATCH=32; SAMPLES=512; TEST_LIMIT=900; TESTS=tests/test_layers.py
-else STEPS=20; BATCH=256; SAMPLES=8192; TEST_LIMIT=150; fi
+  DN_ARGS="--models gan --step-scale 0.1"
+else STEPS=20; BATCH=256; SAMPLES=8192; TEST_LIMIT=150; DN_ARGS="--models dcgan64 wgan_gp"; fi
 
 python - > "$OUT/devices.json" <<'PY'
 import json, platform, subprocess
@@ -54,6 +55,10 @@ for policy in float32 mixed_bfloat16; do
     --batch-size "$BATCH" --dtype-policy "$policy" --json "$OUT/train_$policy.json" \
     || { status=1; echo "training benchmark ($policy) failed or ran out of time"; }
 done
+# The default networks beside hand-written loops: the two largest (the others are CPU-sized).
+# shellcheck disable=SC2086
+timeout 180 python bench/default_networks.py --backends jax torch --rounds 1 $DN_ARGS \
+  --json "$OUT/default_networks.json" || { status=1; echo "default-networks benchmark failed or ran out of time"; }
 timeout 120 python bench/sampling.py --backends jax,torch --samples "$SAMPLES" --rounds 3 \
   --json "$OUT/sampling.json" || status=1
 

@@ -8,6 +8,9 @@ Rows (one protocol each, as published):
   data scaled to unit std, 5 critic steps each on a fresh real batch, Adam(1e-4, β = (0.5, 0.9)), batch 256.
 - `wgan_gp_toy_reused`: the same with one real batch of 256 reused by the 5 critic steps (the library's default
   loop): what the fresh batches of Algorithm 1 change.
+- `wgan_toy`: the same networks, data and fresh critic batches with WGAN's weight clipping instead of the penalty
+  (Arjovsky et al. 2017: critic weights clipped to ±0.01 after each of 5 critic steps, RMSProp(5e-5)). No mode
+  count is published for it (WGAN-GP's Fig. 1 shows clipped critics on these mixtures learning too simple a function).
 - `gan_defaults`, `wgan_gp_defaults`: `keras_gan.GAN((2,))` / `WGANGP((2,))` with `compile()`, batch 100.
 
 Every run is judged at each of `--steps` (generator steps) on 2,500 samples by the VEEGAN/PacGAN rule
@@ -25,7 +28,7 @@ import time
 
 import numpy as np
 
-ROWS = ("gan", "pacgan2", "pacgan4", "wgan_gp_toy", "wgan_gp_toy_reused", "gan_defaults", "wgan_gp_defaults")
+ROWS = ("gan", "pacgan2", "pacgan4", "wgan_gp_toy", "wgan_gp_toy_reused", "wgan_toy", "gan_defaults", "wgan_gp_defaults")
 # Table 1 of PacGAN (Lin et al. 2018) and of VEEGAN (Srivastava et al. 2017): modes, high-quality share (%).
 PUBLISHED = {
     "gan": {"ring8": (6.3, 98.2), "grid25": (17.3, 94.8), "source": "PacGAN Tab. 1 (GAN), 400 epochs"},
@@ -93,6 +96,13 @@ def build(row, seed):
                       g_optimizer=keras.optimizers.Adam(1e-4, beta_1=0.5, beta_2=0.9), steps_per_execution=steps)
         # Five fresh batches of 256 per generator step, or (reused) the one batch for all five critic steps.
         return model, 5 * 256 if fresh else 256, True
+    if row == "wgan_toy":
+        model = keras_gan.WGAN((2,), latent_dim=2, generator=relu_mlp(2, 2, name="generator"),
+                               discriminator=relu_mlp(2, 1, name="discriminator"), clip_value=0.01, d_steps=5,
+                               d_fresh_batches=True, seed=seed)
+        model.compile(d_optimizer=keras.optimizers.RMSprop(5e-5), g_optimizer=keras.optimizers.RMSprop(5e-5),
+                      steps_per_execution=steps)
+        return model, 5 * 256, True
     if row == "gan_defaults":
         model = keras_gan.GAN((2,), seed=seed)
     elif row == "wgan_gp_defaults":

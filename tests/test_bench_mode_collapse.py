@@ -6,10 +6,10 @@ from conftest import load_bench
 
 def test_protocol_prints_a_table_with_published_rows(tmp_path, capsys):
     bench = load_bench("mode_collapse_2d")
-    results, text = bench.main(["--rows", "pacgan2", "wgan_gp_toy", "--mixtures", "ring8",
+    results, text = bench.main(["--rows", "pacgan2", "wgan_gp_toy", "wgan_toy", "--mixtures", "ring8",
                                 "--steps", "50", "100", "--seeds", "0", "1", "--num-points", "2000",
                                 "--eval-samples", "200", "--out", str(tmp_path)])
-    for row in ("pacgan2", "wgan_gp_toy"):
+    for row in ("pacgan2", "wgan_gp_toy", "wgan_toy"):
         runs = results[row, "ring8"]
         assert sorted(runs) == [0, 1] and [r["steps"] for r in runs[0]] == [50, 100]
         assert all(0 <= r["modes"] <= 8 and 0 <= r["high_quality"] <= 1 for r in runs[0])

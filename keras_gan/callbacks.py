@@ -157,9 +157,12 @@ class GeneratorEMA(keras.callbacks.Callback):
         self._step = step
         if updates < 1:
             return
-        self.model.sync_training_state()
-        weights = [ops.stop_gradient(v.value) for v in self.model.generator.trainable_variables]
+        # Not `self.model`: on JAX, Keras's property writes fit's whole state back into the
+        # variables on every access (and the next step gathers it again); the model reads the
+        # generator's live weights from that state instead.
+        model = self._model if hasattr(self._model, "training_values") else self.model
+        weights = [ops.stop_gradient(w) for w in model.training_values(model.generator.trainable_variables)]
         if step <= self.start:
-            self.model.set_generator_ema(weights)
+            model.set_generator_ema(weights)
             return
-        self.model._update_generator_ema(weights, self.decay ** updates)
+        model._update_generator_ema(weights, self.decay ** updates)

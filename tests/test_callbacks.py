@@ -203,3 +203,22 @@ def test_sample_grid_draws_one_row_per_class_for_conditional_models(tmp_path):
     np.testing.assert_allclose(images, model.generate(labels=[0, 0, 1, 1, 2, 2], seed=5), atol=1e-6)
     images, columns = tiny_gan((8, 8, 1)).generate_grid(5, seed=0)  # unconditional: n samples, square-ish
     assert images.shape == (5, 8, 8, 1) and columns is None
+
+
+def test_ema_reads_the_live_weights_without_a_state_write_back_on_jax():
+    if keras.backend.backend() != "jax":
+        pytest.skip("only JAX's fit holds the weights outside the variables between steps")
+
+    class SyncedAfterEMA(keras.callbacks.Callback):
+        synced = []
+
+        def on_train_batch_end(self, batch, logs=None):
+            self.synced.append(self._model._jax_state_synced)  # `self.model` would sync it
+
+    model = tiny_gan(seed=0)
+    model.compile()
+    model.fit(fake_data((2,), n=64), batch_size=16, epochs=1, verbose=0,
+              callbacks=[GeneratorEMA(decay=0.5), SyncedAfterEMA()])
+    assert SyncedAfterEMA.synced == [False] * 4  # the EMA did not write the state back
+    model.sync_training_state()
+    assert any(not np.allclose(e, w) for e, w in zip(_ema_of(model), weights_of(model.generator.trainable_variables)))

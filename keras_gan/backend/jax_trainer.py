@@ -122,6 +122,19 @@ class AdversarialTrainer:
         """
         self.jax_state_sync()
 
+    def training_values(self, variables):
+        """The current values of `variables` (trainable variables of this model) during `fit`.
+
+        Read from the state `fit` holds inside jit, without writing the whole state back
+        (`sync_training_state`), which would make the next step gather it again.
+        """
+        state = getattr(self, "_jax_state", None)
+        if not state or self._jax_state_synced or not state.get("trainable_variables"):
+            return [v.value for v in variables]
+        index = {id(v): i for i, v in enumerate(self.trainable_variables)}
+        live = state["trainable_variables"]
+        return [live[index[id(v)]] if id(v) in index else v.value for v in variables]
+
 
 def _current(scope, variable, old):
     value = scope.get_current_value(variable)

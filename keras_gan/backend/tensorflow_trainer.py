@@ -70,6 +70,10 @@ class AdversarialTrainer:
         """Makes the model's variables current for a callback (see the JAX trainer)."""
         # Variables are live during `fit`: nothing to sync.
 
+    def training_values(self, variables):
+        """The current values of `variables` during `fit` (see the JAX trainer)."""
+        return [v.value for v in variables]
+
 
 def _num_replicas():
     context = tf.distribute.get_replica_context()

@@ -75,6 +75,10 @@ class AdversarialTrainer:
         """Makes the model's variables current for a callback (see the JAX trainer)."""
         # Variables are live during `fit`: nothing to sync.
 
+    def training_values(self, variables):
+        """The current values of `variables` during `fit` (see the JAX trainer)."""
+        return [v.value for v in variables]
+
 
 def inference_function(model):
     """`f(trainable_values, non_trainable_values, inputs) -> outputs`: `model` in inference mode, no autograd."""

@@ -40,3 +40,4 @@ def test_table_reports_ratios_and_misses(bench):
     text = bench.table(results, ["gan", "cgan"], ["jax"])
     assert "| gan | jax | 90.0 | 100.0 | 0.90 (miss) | 3.0 / 1.0 | 3.00 (miss) |" in text
     assert "| cgan | jax | 120.0 | 100.0 | 1.20 | 1.0 / 1.0 | 1.00 |" in text
+

@@ -30,14 +30,14 @@ def image_parser(description, *, epochs, batch_size, out):
     return parser
 
 
-def recipe_flags(parser, *, augment, ema, lr, beta_1=0.5):
-    """Adds the training-recipe flags: augmentation, generator EMA and the learning rates."""
+def recipe_flags(parser, *, augment, ema, lr, beta_1=0.5, g_lr=None):
+    """Adds the training-recipe flags: augmentation, generator EMA, learning rates (G's `g_lr`, default `lr`)."""
     parser.add_argument("--augment", default=augment,
                         help="DiffAugment policy for D, e.g. translation,cutout ('none': off)")
     parser.add_argument("--ema", type=float, default=ema, help="GeneratorEMA decay (0: off)")
     parser.add_argument("--ema-start", type=int, default=0, help="steps before the average starts")
     parser.add_argument("--d-lr", type=float, default=lr, help="discriminator learning rate")
-    parser.add_argument("--g-lr", type=float, default=lr, help="generator learning rate")
+    parser.add_argument("--g-lr", type=float, default=lr if g_lr is None else g_lr, help="generator learning rate")
     parser.add_argument("--beta-1", type=float, default=beta_1, help="Adam's beta_1 for both networks")
     parser.add_argument("--loss", default=None, help="adversarial loss, e.g. hinge (default: the model's)")
 

@@ -11,6 +11,8 @@ Each backend module defines `AdversarialTrainer`, a mixin that gives a model:
 - `_input_gradient(fn, x)`, a differentiable input gradient (gradient penalties);
 - `_no_grad()`, a context in which no gradient graph is recorded;
 - `sync_training_state()`, which makes the variables current between batches of `fit` (JAX);
+- `training_values(variables)`, the current values of trainable variables during `fit` without that
+  write-back (what `GeneratorEMA` reads every step);
 - `_prepare_fit(callbacks)`, run as `fit` starts (torch data parallel: rank 0's state to every rank);
 and the kernels behind `keras_gan.layers`, each computing what Keras's layer computes, faster on
 some backend: `conv` and `conv_transpose` (`keras.ops` signatures plus `bias`) and

@@ -97,18 +97,31 @@ def _parts(model):
             getattr(model, "gp_weight", None), hasattr(model, "num_classes"))
 
 
-def _reference_tf(model, batch_size):
+def _keras_adams(model):
+    """Keras Adams with the settings of the model's default D and G optimizers, built: `(d_opt, g_opt)`."""
     import keras
+
+    optimizers = []
+    for (lr, beta_1, beta_2, eps), net in zip(_optimizer_settings(model), (model.discriminator, model.generator)):
+        optimizer = keras.optimizers.Adam(lr, beta_1=beta_1, beta_2=beta_2, epsilon=eps)
+        optimizer.build(net.trainable_variables)
+        optimizers.append(optimizer)
+    return tuple(optimizers)
+
+
+def _callers(gen, disc, conditional):
+    """`G(z, labels)` and `D(x, labels)` in training mode (the labels are ignored by unconditional networks)."""
+    if conditional:
+        return (lambda z, y: gen([z, y], training=True)), (lambda x, y: disc([x, y], training=True))
+    return (lambda z, y: gen(z, training=True)), (lambda x, y: disc(x, training=True))
+
+
+def _reference_tf(model, batch_size):
     import tensorflow as tf
 
     gen, disc, latent, d_steps, gp_weight, conditional = _parts(model)
-    (d_lr, d_b1, d_b2, d_eps), (g_lr, g_b1, g_b2, g_eps) = _optimizer_settings(model)
-    d_opt = keras.optimizers.Adam(d_lr, beta_1=d_b1, beta_2=d_b2, epsilon=d_eps)
-    g_opt = keras.optimizers.Adam(g_lr, beta_1=g_b1, beta_2=g_b2, epsilon=g_eps)
-    d_opt.build(disc.trainable_variables)
-    g_opt.build(gen.trainable_variables)
-    G = (lambda z, y: gen([z, y], training=True)) if conditional else (lambda z, y: gen(z, training=True))
-    D = (lambda x, y: disc([x, y], training=True)) if conditional else (lambda x, y: disc(x, training=True))
+    d_opt, g_opt = _keras_adams(model)
+    G, D = _callers(gen, disc, conditional)
 
     @tf.function
     def step(real, labels):
@@ -144,8 +157,7 @@ def _reference_torch(model, batch_size):
     (d_lr, d_b1, d_b2, d_eps), (g_lr, g_b1, g_b2, g_eps) = _optimizer_settings(model)
     d_opt = torch.optim.Adam(list(disc.parameters()), lr=d_lr, betas=(d_b1, d_b2), eps=d_eps)
     g_opt = torch.optim.Adam(list(gen.parameters()), lr=g_lr, betas=(g_b1, g_b2), eps=g_eps)
-    G = (lambda z, y: gen([z, y], training=True)) if conditional else (lambda z, y: gen(z, training=True))
-    D = (lambda x, y: disc([x, y], training=True)) if conditional else (lambda x, y: disc(x, training=True))
+    G, D = _callers(gen, disc, conditional)
     softplus = torch.nn.functional.softplus
     device = next(iter(gen.parameters())).device  # where Keras put the weights (a GPU if there is one)
 
@@ -180,14 +192,9 @@ def _reference_torch(model, batch_size):
 def _reference_jax(model, batch_size):
     import jax
     import jax.numpy as jnp
-    import keras
 
     gen, disc, latent, d_steps, gp_weight, conditional = _parts(model)
-    (d_lr, d_b1, d_b2, d_eps), (g_lr, g_b1, g_b2, g_eps) = _optimizer_settings(model)
-    d_opt = keras.optimizers.Adam(d_lr, beta_1=d_b1, beta_2=d_b2, epsilon=d_eps)
-    g_opt = keras.optimizers.Adam(g_lr, beta_1=g_b1, beta_2=g_b2, epsilon=g_eps)
-    d_opt.build(disc.trainable_variables)
-    g_opt.build(gen.trainable_variables)
+    d_opt, g_opt = _keras_adams(model)
 
     def call(net, tv, ntv, x, y):
         return net.stateless_call(tv, ntv, [x, y] if conditional else x, training=True)

@@ -17,13 +17,12 @@ Keras-on-JAX reference; the plain TensorFlow and PyTorch references stay float32
 
 import argparse
 import json
-import os
 import statistics
-import subprocess
 import sys
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+from timing import run_child, time_fit
+
 PAIRS = [("tensorflow", "tf"), ("torch", "torch"), ("jax", "jax")]
 FAST = {"torch": "torch+layers", "jax": "jax+layers"}  # networks built with keras_gan.layers
 TARGETS = {"tensorflow": 0.95, "torch": 0.90, "jax": 1.0, "torch+layers": 0.90, "jax+layers": 1.0}
@@ -56,30 +55,7 @@ def run_keras_gan(steps, warmup, batch_size, fast_layers=False, dtype_policy="fl
     )
     n = (steps + warmup) * batch_size
     x = np.random.default_rng(0).uniform(-1, 1, (n, 28, 28, 1)).astype("float32")
-    stamps = []
-
-    class Clock(keras.callbacks.Callback):
-        def on_train_batch_end(self, batch, logs=None):
-            float(logs["g_loss"])  # wait for the step to finish
-            stamps.append(time.perf_counter())
-
-    start = time.perf_counter()
-    model.fit(x, batch_size=batch_size, epochs=1, shuffle=False, verbose=0, callbacks=[Clock()])
-    times = np.diff([start, *stamps])
-    rates = batch_size / times[warmup:]
-    return {"img_per_s": float(np.median(rates)), "first_step_s": float(times[0])}
-
-
-def _child(command, env=None):
-    # The checkout this file is in, not whichever keras_gan is installed.
-    path = os.pathsep.join(p for p in (os.path.dirname(HERE), os.environ.get("PYTHONPATH")) if p)
-    out = subprocess.run(
-        command, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": path, **(env or {})},
-        cwd=HERE, check=False,
-    )
-    if out.returncode:
-        raise RuntimeError(f"{' '.join(command)} failed:\n{out.stderr[-3000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return time_fit(model, x, batch_size=batch_size, warmup=warmup)
 
 
 def main():
@@ -106,12 +82,13 @@ def main():
         for backend, ref in PAIRS:
             if backend not in args.backends.split(","):
                 continue
-            results.setdefault("ref:" + ref, []).append(_child([sys.executable, "references.py", ref, *sizes], policy))
+            reference = [sys.executable, "references.py", ref, *sizes]
+            results.setdefault("ref:" + ref, []).append(run_child(reference, policy))
             child = [sys.executable, __file__, "--child", backend, *sizes, "--dtype-policy", args.dtype_policy]
-            results.setdefault(backend, []).append(_child(child, {"KERAS_BACKEND": backend}))
+            results.setdefault(backend, []).append(run_child(child, {"KERAS_BACKEND": backend}))
             if backend in FAST:
                 results.setdefault(FAST[backend], []).append(
-                    _child([*child, "--fast-layers"], {"KERAS_BACKEND": backend}))
+                    run_child([*child, "--fast-layers"], {"KERAS_BACKEND": backend}))
     print(f"DCGAN (TF tutorial network), batch {args.batch_size}, {args.steps} timed steps, {args.rounds} rounds, "
           f"dtype policy {args.dtype_policy}")
     print(f"{'backend':<11} {'keras-gan img/s':>15} {'reference img/s':>15} {'ratio':>6} {'target':>6} "

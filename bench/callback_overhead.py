@@ -13,9 +13,10 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
+
+from timing import run_child
 
 BACKENDS = ("tensorflow", "torch", "jax")
 CONFIGS = ("none", "FiniteLossGuard", "GeneratorEMA", "both")
@@ -69,16 +70,11 @@ def main(argv=None):
     if args.child:
         print(json.dumps(measure(args.steps, args.rounds)))
         return None
-    here = os.path.dirname(os.path.abspath(__file__))
-    path = os.pathsep.join(p for p in (os.path.dirname(here), os.environ.get("PYTHONPATH")) if p)
     results = {}
     for backend in args.backends:
-        out = subprocess.run([sys.executable, os.path.abspath(__file__), "--child", "--steps", str(args.steps),
-                              "--rounds", str(args.rounds)], capture_output=True, text=True, check=False,
-                             env={**os.environ, "PYTHONPATH": path, "KERAS_BACKEND": backend})
-        if out.returncode:
-            raise RuntimeError(f"callback overhead on {backend} failed:\n{out.stderr[-3000:]}")
-        results[backend] = json.loads(out.stdout.strip().splitlines()[-1])
+        command = [sys.executable, os.path.abspath(__file__), "--child", "--steps", str(args.steps),
+                   "--rounds", str(args.rounds)]
+        results[backend] = run_child(command, {"KERAS_BACKEND": backend})
     text = table(results)
     print(f"Per-step callbacks, DCGAN(filters=32), batch 64, {args.steps} steps per fit, {args.rounds} rounds")
     print(text)

@@ -20,14 +20,13 @@ first step (tracing and compiling included) and the peak resident memory of each
 
 import argparse
 import json
-import os
 import resource
 import statistics
-import subprocess
 import sys
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+from timing import run_child, time_fit
+
 BACKENDS = ("tensorflow", "torch", "jax")
 # name: (model class, constructor arguments, timed steps, warmup steps)
 MODELS = {
@@ -71,18 +70,7 @@ def run_fit(name, steps, warmup, batch_size):
     model = _build(name)
     model.compile()
     x, y = _data(model, steps + warmup, batch_size)
-    stamps = []
-
-    class Clock(keras.callbacks.Callback):
-        def on_train_batch_end(self, batch, logs=None):
-            float(logs["g_loss"])  # wait for the step to finish
-            stamps.append(time.perf_counter())
-
-    start = time.perf_counter()
-    model.fit(x, y, batch_size=batch_size, epochs=1, shuffle=False, verbose=0, callbacks=[Clock()])
-    times = np.diff([start, *stamps])
-    return {"img_per_s": float(np.median(batch_size / times[warmup:])), "first_step_s": float(times[0]),
-            "peak_mb": _peak_mb()}
+    return {**time_fit(model, x, y, batch_size=batch_size, warmup=warmup), "peak_mb": _peak_mb()}
 
 
 def _optimizer_settings(model):
@@ -277,15 +265,6 @@ def run_reference(name, steps, warmup, batch_size, model=None):
             "peak_mb": _peak_mb()}
 
 
-def _child(args, backend):
-    path = os.pathsep.join(p for p in (os.path.dirname(HERE), os.environ.get("PYTHONPATH")) if p)
-    out = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, cwd=HERE, check=False,
-                         env={**os.environ, "PYTHONPATH": path, "KERAS_BACKEND": backend})
-    if out.returncode:
-        raise RuntimeError(f"{' '.join(args)} on {backend} failed:\n{out.stderr[-3000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
 def table(results, models, backends):
     """Markdown table of medians over rounds, with ratios against the targets."""
     lines = ["| model | backend | keras-gan img/s | reference img/s | ratio | 1st step keras-gan / ref (s) | "
@@ -336,7 +315,8 @@ def main(argv=None):
                 for side in ("reference", "fit"):
                     child = ["--child", side, name, "--steps", str(steps), "--warmup", str(warmup),
                              "--batch-size", str(args.batch_size)]
-                    results.setdefault((name, backend, side), []).append(_child(child, backend))
+                    figures = run_child([sys.executable, __file__, *child], {"KERAS_BACKEND": backend})
+                    results.setdefault((name, backend, side), []).append(figures)
     text = table(results, args.models, args.backends)
     print(f"Default networks, batch {args.batch_size}, {args.rounds} rounds (targets: ratio >= {TARGET}, "
           f"first step <= {FIRST_STEP_TARGET}x the reference's); {time.perf_counter() - start:.0f} s in all")

@@ -10,13 +10,12 @@ alternate the two sides so machine noise hits both alike. Prints samples/s and t
 
 import argparse
 import json
-import os
 import statistics
-import subprocess
 import sys
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+from timing import run_child
+
 TARGET = 0.9
 
 
@@ -90,15 +89,11 @@ def main():
     if args.child:
         print(json.dumps({name: measure(name, args.samples, args.rounds) for name in ("dcgan", "gan")}))
         return
-    path = os.pathsep.join(p for p in (os.path.dirname(HERE), os.environ.get("PYTHONPATH")) if p)
     results = {}
     for backend in args.backends.split(","):
-        out = subprocess.run([sys.executable, __file__, "--child", backend, "--samples", str(args.samples),
-                              "--rounds", str(args.rounds)], capture_output=True, text=True, check=False,
-                             env={**os.environ, "KERAS_BACKEND": backend, "PYTHONPATH": path})
-        if out.returncode:
-            raise RuntimeError(f"{backend} failed:\n{out.stderr[-3000:]}")
-        results[backend] = json.loads(out.stdout.strip().splitlines()[-1])
+        command = [sys.executable, __file__, "--child", backend, "--samples", str(args.samples),
+                   "--rounds", str(args.rounds)]
+        results[backend] = run_child(command, {"KERAS_BACKEND": backend})
     print(f"Sampling {args.samples} images in batches of 256, median of {args.rounds} rounds (samples/s)")
     print(f"{'backend':<11} {'generator':<9} {'generate()':>11} {'plain loop':>11} {'ratio':>6} {'target':>6} "
           f"{'1st call':>9} {'1st plain':>9}")

@@ -47,6 +47,11 @@ def augment_policy(args):
     return None if str(args.augment).lower() in ("none", "", "off") else args.augment
 
 
+def d_normalization(args):
+    """The `d_normalization=` argument of a model from `--d-normalization` ('none': `None`)."""
+    return None if str(args.d_normalization).lower() == "none" else args.d_normalization
+
+
 def recipe_compile(model, args, beta_2=0.999):
     """Compiles `model` with the flags' Adam optimizers."""
     import keras

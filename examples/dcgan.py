@@ -8,12 +8,15 @@ The defaults fit the Quick start's budget (about 3 minutes on a 2-core CPU): a n
 `dcgan_mnist` is the long recipe (`python -m keras_gan.zoo.train dcgan_mnist`).
 """
 
-from _common import augment_policy, image_parser, load_data, recipe_compile, recipe_flags, train_and_draw
+from _common import (augment_policy, d_normalization, image_parser, load_data, recipe_compile, recipe_flags,
+                     train_and_draw)
 
 
 def main(argv=None):
     parser = image_parser("Train a DCGAN (Radford et al. 2015).", epochs=30, batch_size=64, out="out/dcgan")
     parser.add_argument("--filters", type=int, default=32, help="width of the networks")
+    parser.add_argument("--d-normalization", default="batch",
+                        help="normalization in D: batch (DCGAN), spectral (SN-GAN), layer or none")
     recipe_flags(parser, augment="none", ema=0.99, lr=5e-4, g_lr=1e-3)
     args = parser.parse_args(argv)
 
@@ -21,7 +24,7 @@ def main(argv=None):
 
     x, _ = load_data(args)
     model = keras_gan.DCGAN(x.shape[1:], latent_dim=args.latent_dim, filters=args.filters, seed=args.seed,
-                            augment=augment_policy(args))
+                            augment=augment_policy(args), d_normalization=d_normalization(args))
     recipe_compile(model, args)
     return train_and_draw(model, args, "dcgan", x)
 

@@ -3,6 +3,7 @@
 `Conv2DTranspose` has a fast kernel gradient on JAX and computes only the kept output on
 PyTorch; `Conv2D` and `BatchNormalization` avoid layout copies and elementwise chains on
 PyTorch. The kernels live in `keras_gan.backend`; elsewhere they are Keras's own.
+`SpectralNormalization` is Keras's wrapper computed without overwriting the kernel.
 """
 
 import keras
@@ -55,6 +56,54 @@ class BatchNormalization(keras.layers.BatchNormalization):
             self.moving_variance * self.momentum + variance * (1.0 - self.momentum)
         )
         return outputs
+
+
+@keras.saving.register_keras_serializable(package="keras_gan")
+class SpectralNormalization(keras.layers.SpectralNormalization):
+    """`keras.layers.SpectralNormalization` for `Dense` and `Conv2D` in the form of Miyato et al. (2018).
+
+    Same weights (`kernel`, `bias`, `vector_u`) and config as the Keras wrapper. The call
+    uses W / σ(W), σ from one power iteration on `vector_u` (updated in training only),
+    with gradients through σ; the stored kernel is never overwritten. (Keras's wrapper
+    overwrites it in place, which PyTorch's autograd rejects once D has judged two
+    batches before a backward pass, and casts outputs to the input dtype.)
+    """
+
+    def build(self, input_shape):
+        if not isinstance(self.layer, (keras.layers.Dense, keras.layers.Conv2D)):
+            raise ValueError(
+                f"keras_gan.layers.SpectralNormalization wraps Dense and Conv2D layers; got "
+                f"{type(self.layer).__name__}. Use keras.layers.SpectralNormalization for other layers."
+            )
+        super().build(input_shape)
+
+    def call(self, inputs, training=False):
+        units = self.kernel_shape[-1]
+        kernel = keras.ops.cast(self.kernel, "float32")
+        weights = keras.ops.stop_gradient(keras.ops.reshape(kernel, (-1, units)))
+        u = keras.ops.cast(self.vector_u, "float32")
+        v = _l2_normalize(keras.ops.matmul(u, keras.ops.transpose(weights)))
+        if training:
+            for i in range(self.power_iterations):
+                if i:
+                    v = _l2_normalize(keras.ops.matmul(u, keras.ops.transpose(weights)))
+                u = _l2_normalize(keras.ops.matmul(v, weights))
+            self.vector_u.assign(keras.ops.cast(u, self.vector_u.dtype))
+        sigma = keras.ops.sum(keras.ops.matmul(v, keras.ops.reshape(kernel, (-1, units))) * u)
+        kernel = keras.ops.cast(kernel / keras.ops.maximum(sigma, 1e-12), self.compute_dtype)
+        layer = self.layer
+        bias = layer.bias if layer.use_bias else None
+        if isinstance(layer, keras.layers.Conv2D):
+            outputs = conv(inputs, kernel, bias, strides=layer.strides, padding=layer.padding,
+                           data_format=layer.data_format, dilation_rate=layer.dilation_rate)
+        else:
+            outputs = keras.ops.matmul(inputs, kernel)
+            outputs = outputs if bias is None else outputs + bias
+        return outputs if layer.activation is None else layer.activation(outputs)
+
+
+def _l2_normalize(x):
+    return x / keras.ops.sqrt(keras.ops.sum(keras.ops.square(x)) + 1e-12)
 
 
 _SWAPS = {

@@ -6,7 +6,7 @@ import keras
 import numpy as np
 from keras import layers
 
-from keras_gan.layers import BatchNormalization, Conv2D, Conv2DTranspose
+from keras_gan.layers import BatchNormalization, Conv2D, Conv2DTranspose, SpectralNormalization
 
 _SLOPE = 0.2  # LeakyReLU slope of DCGAN (Radford et al. 2015)
 
@@ -132,10 +132,16 @@ def mlp_discriminator(data_shape, hidden_units=(256, 256), dropout=0.0, num_clas
     return keras.Model(inputs, logits, name=name)
 
 
-def _logit(features, inputs, num_classes, conditioning, kernel_initializer="glorot_uniform"):
+def _spectral(layer, spectral, **kwargs):
+    """`layer`, or `layer` spectrally normalized (Miyato et al. 2018) when `spectral`."""
+    return SpectralNormalization(layer, **kwargs) if spectral else layer
+
+
+def _logit(features, inputs, num_classes, conditioning, kernel_initializer="glorot_uniform", spectral=False):
     """One float32 logit from `features`; a projection D adds <embed(label), features>
-    (Miyato & Koyama 2018, arXiv:1802.05637)."""
-    logits = layers.Dense(1, kernel_initializer=kernel_initializer, dtype="float32")(features)
+    (Miyato & Koyama 2018, arXiv:1802.05637). `spectral`: the logit layer spectrally normalized."""
+    dense = layers.Dense(1, kernel_initializer=kernel_initializer, dtype="float32")
+    logits = _spectral(dense, spectral, dtype="float32")(features)
     if not num_classes or conditioning != "projection":
         return logits
     embedded = layers.Embedding(num_classes, features.shape[-1], embeddings_initializer=_init(),
@@ -208,6 +214,19 @@ def dcgan_generator(latent_dim, data_shape, filters=64, num_classes=None, name="
     return keras.Model(inputs, x, name=name)
 
 
+NORMALIZATIONS = ("batch", "spectral", "layer", None)
+
+
+def check_normalization(normalization):
+    """Returns `normalization` if the default convolutional D knows it, else a clear `ValueError`."""
+    if normalization not in NORMALIZATIONS:
+        raise ValueError(
+            f"The discriminator's normalization must be one of {NORMALIZATIONS}, got {normalization!r}: "
+            f"'batch' (DCGAN), 'spectral' (SN-GAN), 'layer' or None (WGAN-GP critics)."
+        )
+    return normalization
+
+
 def dcgan_discriminator(data_shape, filters=64, normalization="batch", num_classes=None,
                         conditioning="concat", pack=1, name="discriminator"):
     """DCGAN discriminator: stride-2 convolutions with LeakyReLU, normalization after the first, one logit.
@@ -215,7 +234,9 @@ def dcgan_discriminator(data_shape, filters=64, normalization="batch", num_class
     Args:
         data_shape: `(height, width, channels)` of the images.
         filters: channels of the first layer; each later layer doubles it.
-        normalization: `"batch"` (DCGAN), `"layer"` or `None` (WGAN-GP critics).
+        normalization: `"batch"` (DCGAN), `"spectral"` (every convolution and the logit
+            under `keras_gan.layers.SpectralNormalization`, no BatchNorm: SN-GAN, Miyato et al. 2018),
+            `"layer"` or `None` (WGAN-GP critics).
         num_classes: if set, the model also takes integer labels, joined to the image as
             one-hot feature maps (`conditioning="concat"`) or projected onto D's last
             features (`"projection"`, Miyato & Koyama 2018).
@@ -227,20 +248,21 @@ def dcgan_discriminator(data_shape, filters=64, normalization="batch", num_class
     Returns:
         A functional `keras.Model` mapping images (and `label`) to logits `(batch, 1)`.
     """
-    if normalization not in ("batch", "layer", None):
-        raise ValueError(f"normalization must be 'batch', 'layer' or None, got {normalization!r}.")
+    check_normalization(normalization)
+    spectral = normalization == "spectral"
     _check_conditioning(conditioning)
     stages, _, _ = dcgan_stages(data_shape)
     inputs, h = _data_inputs(data_shape, num_classes, conditioning, pack)
     for stage in range(stages):
-        h = Conv2D(
+        h = _spectral(Conv2D(
             filters * 2**stage, 4, strides=2, padding="same",
             use_bias=stage == 0 or normalization != "batch", kernel_initializer=_init(),
-        )(h)
+        ), spectral)(h)
         if stage > 0 and normalization == "batch":  # not on D's input layer (Radford et al. 2015, §3)
             h = _batch_norm()(h)
         elif stage > 0 and normalization == "layer":
             h = layers.LayerNormalization(axis=(1, 2, 3))(h)
         h = layers.LeakyReLU(_SLOPE)(h)
-    logits = _logit(layers.Flatten()(h), inputs, num_classes, conditioning, kernel_initializer=_init())
+    logits = _logit(layers.Flatten()(h), inputs, num_classes, conditioning, kernel_initializer=_init(),
+                    spectral=spectral)
     return keras.Model(inputs, logits, name=name)

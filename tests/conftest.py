@@ -47,8 +47,12 @@ def load_bench(name):
     """Imports `bench/NAME.py` (the benchmarks are scripts, not a package)."""
     import importlib.util
     import os
+    import sys
 
-    path = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "bench", f"{name}.py")
+    bench = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "bench")
+    if bench not in sys.path:  # as when the script runs: its siblings (timing, references) import
+        sys.path.insert(0, bench)
+    path = os.path.join(bench, f"{name}.py")
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -16,6 +16,15 @@ MODELS = {
         lambda: keras_gan.ConditionalGAN((16, 16, 1), num_classes=3, latent_dim=8, filters=4, seed=0),
         (16, 16, 1), True,
     ),
+    "dcgan_spectral": (
+        lambda: keras_gan.DCGAN((16, 16, 1), latent_dim=8, filters=4, d_normalization="spectral", seed=0),
+        (16, 16, 1), False,
+    ),
+    "conditional_gan_projection_spectral": (
+        lambda: keras_gan.ConditionalGAN((16, 16, 1), num_classes=3, latent_dim=8, filters=4,
+                                         conditioning="projection", d_normalization="spectral", seed=0),
+        (16, 16, 1), True,
+    ),
     "wgan_gp": (
         lambda: keras_gan.WGANGP((16, 16, 1), latent_dim=8, filters=4, d_steps=2, seed=0), (16, 16, 1), False,
     ),

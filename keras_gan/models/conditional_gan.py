@@ -24,18 +24,23 @@ class ConditionalGAN(GAN):
         conditioning: how the default D sees the label: `"concat"` (one-hot joined to
             its input, default) or `"projection"` (Miyato & Koyama 2018: the logit gains
             <embed(y), φ(x)> on D's last features).
+        d_normalization: normalization in the default convolutional D: `"batch"` (default),
+            `"spectral"` (SN-GAN: every convolution and the logit spectrally normalized),
+            `"layer"` or `None`.
         **kwargs: `hidden_units` and `dropout` of the default MLPs (vectors); `generator`,
             an optional Keras model `[z, label] -> samples`; `discriminator`, an optional
             Keras model `[samples, label] -> (batch, 1)` logits; the rest (`d_steps`, `seed`,
             `augment`, `pack`, ...) as `AdversarialModel`.
     """
 
-    def __init__(self, data_shape, num_classes, latent_dim=100, filters=64, conditioning="concat", **kwargs):
+    def __init__(self, data_shape, num_classes, latent_dim=100, filters=64, conditioning="concat",
+                 d_normalization="batch", **kwargs):
         if int(num_classes) < 2:
             raise ValueError(f"num_classes must be at least 2, got {num_classes}.")
         self.num_classes = int(num_classes)
         self.filters = checks.positive_int("filters", filters, 64)
         self.conditioning = conditioning
+        self.d_normalization = networks.check_normalization(d_normalization)
         super().__init__(data_shape, latent_dim, **kwargs)
 
     def build_generator(self):
@@ -50,7 +55,8 @@ class ConditionalGAN(GAN):
     def build_discriminator(self):
         if self.is_image:
             return networks.dcgan_discriminator(self.d_input_shape, self.filters, num_classes=self.num_classes,
-                                                conditioning=self.conditioning, pack=self.pack)
+                                                conditioning=self.conditioning, pack=self.pack,
+                                                normalization=self.d_normalization)
         return networks.mlp_discriminator(
             self.d_input_shape, self.hidden_units, self.dropout, num_classes=self.num_classes,
             seed=None if self.seed is None else self.seed + 1, conditioning=self.conditioning, pack=self.pack,
@@ -144,4 +150,4 @@ class ConditionalGAN(GAN):
 
     def get_config(self):
         return {**super().get_config(), "num_classes": self.num_classes, "filters": self.filters,
-                "conditioning": self.conditioning}
+                "conditioning": self.conditioning, "d_normalization": self.d_normalization}

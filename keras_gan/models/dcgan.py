@@ -21,15 +21,16 @@ class DCGAN(GAN):
             (28x28, 32x32, 64x64, ...), values in [-1, 1].
         latent_dim: size of z.
         filters: width of G's last and D's first hidden layer; doubled per stage.
-        d_normalization: normalization in the default D: `"batch"` (the paper), `"layer"`
-            or `None`.
+        d_normalization: normalization in the default D: `"batch"` (the paper), `"spectral"`
+            (SN-GAN, Miyato et al. 2018: every convolution and the logit spectrally normalized,
+            no BatchNorm), `"layer"` or `None`.
         **kwargs: `generator`, `discriminator`, `d_steps`, `seed`, `d_fresh_batches`,
             `augment`, `augment_p`, `ada_target`, `ada_kimg`, `pack`: see `AdversarialModel`.
     """
 
     def __init__(self, data_shape, latent_dim=100, filters=64, d_normalization="batch", **kwargs):
         self.filters = checks.positive_int("filters", filters, 64)
-        self.d_normalization = d_normalization
+        self.d_normalization = networks.check_normalization(d_normalization)
         kwargs.pop("hidden_units", None)
         kwargs.pop("dropout", None)
         if len(tuple(data_shape)) != 3:

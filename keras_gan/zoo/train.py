@@ -45,7 +45,7 @@ RECIPES = {
     "cgan_mnist": {
         "class": "ConditionalGAN", "model": {"data_shape": [28, 28, 1], "num_classes": 10, "latent_dim": 100,
                                              "filters": 64, "conditioning": "projection", "seed": 0},
-        "compile": {"d_optimizer": _adam(5e-4), "g_optimizer": _adam(1e-3)},
+        "compile": {"d_optimizer": _adam(5e-4), "g_optimizer": _adam(5e-4)},
         "fit": {"epochs": 180, "batch_size": 64}, "labels": True, "ema": 0.999, "ema_start": 1000, "eval_every": 20,
         "description": "Mirza & Osindero 2014 conditional DCGAN-style GAN with a projection discriminator "
                        "(Miyato & Koyama 2018) and a generator EMA, on the 4,000 labelled training digits of mnist_5k.",

@@ -53,7 +53,7 @@ RECIPES = {
     "wgan_gp_mnist": {
         "class": "WGANGP", "model": {"data_shape": [28, 28, 1], "latent_dim": 100, "filters": 32, "seed": 0},
         "compile": {"d_optimizer": _adam(2e-4, 0.5, 0.9), "g_optimizer": _adam(2e-4, 0.5, 0.9)},
-        "fit": {"epochs": 70, "batch_size": 64}, "ema": 0.999, "ema_start": 500, "eval_every": 10,
+        "fit": {"epochs": 120, "batch_size": 64}, "ema": 0.999, "ema_start": 500, "eval_every": 10,
         "description": "Gulrajani et al. 2017 WGAN-GP (layer-norm conv critic, 5 critic steps, lambda 10) with a "
                        "generator EMA, on the 4,000 training digits of mnist_5k.",
     },

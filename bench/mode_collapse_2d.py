@@ -3,7 +3,8 @@
 Rows (one protocol each, as published):
 - `gan`, `pacgan2`, `pacgan4`: PacGAN's setup (Lin et al. 2018): G 4 hidden layers of 400 (BatchNorm + ReLU,
   no biases), z of size 2, linear output; D 3 `LinearMaxout` layers (200 units, 5 pieces) and a linear logit,
-  judging packs of m = 1, 2, 4; Adam(1e-4, β1 = 0.8); batch 100; 100,000 training points.
+  judging packs of m = 1, 2, 4; Adam(1e-4, β1 = 0.8); batch 100 packs (100·m points: PacGAN's code batches
+  packs, each of m independent draws); 100,000 packs of training data (100,000·m points).
 - `wgan_gp_toy`: WGAN-GP's `gan_toy` setup (Gulrajani et al. 2017): 3x512 ReLU MLPs, z of size 2, λ = 0.1 on
   data scaled to unit std, 5 critic steps each on a fresh real batch, Adam(1e-4, β = (0.5, 0.9)), batch 256.
 - `wgan_gp_toy_reused`: the same with one real batch of 256 reused by the 5 critic steps (the library's default
@@ -86,7 +87,8 @@ def build(row, seed):
                               pack=pack, seed=seed)
         model.compile(d_optimizer=keras.optimizers.Adam(1e-4, beta_1=0.8),
                       g_optimizer=keras.optimizers.Adam(1e-4, beta_1=0.8), steps_per_execution=steps)
-        return model, 100, False
+        # 100 packs per step, as PacGAN's data stream batches them (not 100 points cut into 100/m packs).
+        return model, 100 * pack, False
     if row in ("wgan_gp_toy", "wgan_gp_toy_reused"):
         fresh = row == "wgan_gp_toy"
         model = keras_gan.WGANGP((2,), latent_dim=2, generator=relu_mlp(2, 2, name="generator"),
@@ -134,8 +136,9 @@ def run(row, mixture, seed, checkpoints, num_points, eval_samples):
     """Trains one row on one mixture; returns its figures at each checkpoint and the last samples."""
     import keras_gan
 
-    x, _ = keras_gan.data.load(mixture, num_samples=num_points, seed=seed)
     model, batch_size, scaled = build(row, seed)
+    # PacGAN's data set is `num_points` packs of m points each.
+    x, _ = keras_gan.data.load(mixture, num_samples=num_points * model.pack, seed=seed)
     scale = float(x.std()) if scaled else 1.0
     x = x / scale
     results, done, start = [], 0, time.perf_counter()
@@ -213,7 +216,7 @@ def main(argv=None):
     parser.add_argument("--steps", type=int, nargs="+", default=[2000, 5000, 10000],
                         help="generator steps at which every run is judged (increasing)")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3, 4])
-    parser.add_argument("--num-points", type=int, default=100_000, help="training points (PacGAN: 100,000)")
+    parser.add_argument("--num-points", type=int, default=100_000, help="training points; for packed rows, packs (PacGAN: 100,000)")
     parser.add_argument("--eval-samples", type=int, default=2500)
     parser.add_argument("--out", default="out/mode_collapse_2d")
     parser.add_argument("--merge", nargs="+", metavar="RESULTS_JSON",

@@ -19,3 +19,11 @@ def test_protocol_prints_a_table_with_published_rows(tmp_path, capsys):
     assert (tmp_path / "mode_collapse_2d.png").stat().st_size > 0
     with pytest.raises(ValueError, match="increasing"):
         bench.main(["--steps", "10", "5", "--out", str(tmp_path)])
+
+
+def test_pacgan_rows_batch_100_packs_as_the_papers_code():
+    bench = load_bench("mode_collapse_2d")
+    for row, pack in (("gan", 1), ("pacgan2", 2), ("pacgan4", 4)):
+        model, batch_size, scaled = bench.build(row, 0)
+        assert model.pack == pack and batch_size == 100 * pack and not scaled
+        assert model.discriminator.input_shape == (None, 2 * pack)

@@ -2,10 +2,12 @@
 Figs. 3-4), measured: FD every epoch on the zoo's protocol, and Spearman's rank correlation of FD with each loss.
 
     KERAS_BACKEND=jax python examples/loss_tracks_quality.py --out out/loss_tracks_quality
+    python examples/loss_tracks_quality.py --zoo     # the zoo's own training runs, no training
 
 Trains a `DCGAN` and a `WGANGP` (and with `--wgan` the clipped `WGAN`) on the 4,000 training digits, scores
 1,000 samples against the 1,000 held-out digits after every epoch, prints the correlations and draws one
-picture: FD and the losses of each run along the steps.
+picture: FD and the losses of each run along the steps. `--zoo` reads the same curves from the
+`dcgan_mnist` and `wgan_gp_mnist` entries' metadata instead (FD and losses logged while they trained).
 """
 
 import argparse
@@ -44,6 +46,25 @@ def run(kind, args, x):
     return curve
 
 
+ZOO_RUNS = {"dcgan": "dcgan_mnist", "wgan_gp": "wgan_gp_mnist"}
+LOSS_KEYS = ("d_loss", "g_loss", "w_distance")
+
+
+def zoo_curve(name):
+    """The FD-and-losses curve a zoo entry logged while it trained, in `run`'s form."""
+    from keras_gan import zoo
+
+    points = zoo.metadata(name).get("curve", [])
+    losses = [k for k in LOSS_KEYS if points and all(k in p for p in points)]
+    if not losses:
+        raise ValueError(f"zoo entry {name!r} has no losses in its metadata's `curve` (expected at least one of "
+                         f"{LOSS_KEYS} beside `frechet_distance` at each point); retrain it with "
+                         f"`python -m keras_gan.zoo.train {name}`, or run this example without --zoo.")
+    curve = {"steps": [p["steps"] for p in points], "frechet_distance": [p["frechet_distance"] for p in points]}
+    curve.update({k: [p[k] for p in points] for k in losses})
+    return curve
+
+
 def correlations(curve):
     """Spearman's ρ (and its p-value) between FD and each loss of a run."""
     from scipy.stats import spearmanr
@@ -68,23 +89,29 @@ def main(argv=None):
     parser.add_argument("--eval-samples", type=int, default=1000)
     parser.add_argument("--wgan", action="store_true", help="also train the weight-clipped WGAN")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--zoo", action="store_true",
+                        help="read the curves logged by the zoo's dcgan_mnist and wgan_gp_mnist runs; no training")
     parser.add_argument("--out", default="out/loss_tracks_quality")
     args = parser.parse_args(argv)
 
     import keras
+    import numpy as np
     from matplotlib.figure import Figure
 
     import keras_gan
 
-    x, _ = keras_gan.data.load("mnist_5k_train", limit=args.limit)
-    kinds = ["dcgan", "wgan_gp"] + (["wgan"] if args.wgan else [])
+    kinds = ["dcgan", "wgan_gp"] + (["wgan"] if args.wgan and not args.zoo else [])
+    if not args.zoo:
+        x, _ = keras_gan.data.load("mnist_5k_train", limit=args.limit)
     curves, results = {}, {}
     for kind in kinds:
         start = time.perf_counter()
-        curves[kind] = run(kind, args, x)
+        curves[kind] = zoo_curve(ZOO_RUNS[kind]) if args.zoo else run(kind, args, x)
         results[kind] = correlations(curves[kind])
-        print(f"{kind}: {time.perf_counter() - start:.0f} s on {keras.backend.backend()}, "
-              f"{len(curves[kind]['steps'])} FD points; Spearman ρ(FD, loss): "
+        source = f"zoo entry {ZOO_RUNS[kind]}" if args.zoo else (
+            f"{time.perf_counter() - start:.0f} s on {keras.backend.backend()}")
+        print(f"{kind}: {source}, {len(curves[kind]['steps'])} FD points over {curves[kind]['steps'][-1]:,} steps; "
+              "Spearman ρ(FD, loss): "
               + ", ".join(f"{k} {v['rho']:+.2f} (p {v['p']:.2g})" for k, v in results[kind].items()), flush=True)
 
     fig = Figure(figsize=(5 * len(kinds), 3.6))
@@ -96,14 +123,19 @@ def main(argv=None):
         twin = ax.twinx()
         for key in [k for k in curve if k not in ("steps", "frechet_distance")]:
             rho = results[kind][key]["rho"]
-            twin.plot(curve["steps"], curve[key], "-", label=f"{key} (ρ {rho:+.2f})")
+            values = np.asarray(curve[key], dtype="float64")
+            span = values.max() - values.min()  # each loss on its own scale: a loss of 50 beside one of 1
+            twin.plot(curve["steps"], (values - values.min()) / (span if span > 0 else 1.0), "-",
+                      label=f"{key} {values.min():.3g}…{values.max():.3g} (ρ {rho:+.2f})")
+        twin.set(ylabel="each loss, scaled to [0, 1] over the run", ylim=(-0.05, 1.05))
         twin.legend(loc="upper right", fontsize=7)
         ax.legend(loc="upper left", fontsize=7)
     fig.tight_layout()
     os.makedirs(args.out, exist_ok=True)
     fig.savefig(os.path.join(args.out, "loss_tracks_quality.png"), dpi=80)
     with open(os.path.join(args.out, "loss_tracks_quality.json"), "w") as f:
-        json.dump({"curves": curves, "spearman": results, "backend": keras.backend.backend()}, f, indent=1)
+        json.dump({"curves": curves, "spearman": results,
+                   "source": "zoo" if args.zoo else keras.backend.backend()}, f, indent=1)
     print(f"Figure: {os.path.join(args.out, 'loss_tracks_quality.png')}")
     return results, curves
 

@@ -8,6 +8,8 @@ import numpy as np
 import pytest
 from matplotlib import image as mpimg
 
+import keras_gan
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 EXAMPLES = os.path.join(ROOT, "examples")
 TINY_IMAGE_FLAGS = ["--limit", "64", "--batch-size", "32", "--latent-dim", "8"]
@@ -162,3 +164,22 @@ def test_loss_tracks_quality_reports_spearman_per_loss(load, tmp_path, capsys):
             assert -1 <= figures["rho"] <= 1 or np.isnan(figures["rho"])
     assert "Spearman ρ(FD, loss)" in capsys.readouterr().out
     assert_image(tmp_path / "loss_tracks_quality.png", 200, 600)
+
+
+def test_loss_tracks_quality_reads_the_zoo_runs_curves(load, tmp_path, capsys):
+    results, curves = load("loss_tracks_quality").main(["--zoo", "--out", str(tmp_path)])
+    assert set(results["dcgan"]) == {"d_loss", "g_loss"} and "w_distance" in results["wgan_gp"]
+    for kind, name in (("dcgan", "dcgan_mnist"), ("wgan_gp", "wgan_gp_mnist")):
+        stored = keras_gan.zoo.metadata(name)["curve"]
+        assert len(curves[kind]["steps"]) == len(stored) >= 10  # the "10 or more points"
+        assert curves[kind]["frechet_distance"] == [p["frechet_distance"] for p in stored]
+        assert curves[kind]["steps"] == sorted(curves[kind]["steps"])
+    assert "over" in capsys.readouterr().out
+    assert_image(tmp_path / "loss_tracks_quality.png", 200, 600)
+
+
+def test_loss_tracks_quality_zoo_without_losses_is_a_clear_error(load, monkeypatch):
+    module = load("loss_tracks_quality")
+    monkeypatch.setattr(keras_gan.zoo, "metadata", lambda name: {"curve": [{"steps": 63, "frechet_distance": 9.0}]})
+    with pytest.raises(ValueError, match="no losses.*keras_gan.zoo.train dcgan_mnist"):
+        module.zoo_curve("dcgan_mnist")

@@ -6,6 +6,7 @@
 """
 
 import argparse
+import copy
 import datetime
 import json
 import os
@@ -13,8 +14,16 @@ import platform
 import sys
 import time
 
-def _adam(learning_rate, beta_1=0.5, beta_2=0.999):
-    """An Adam optimizer spec, as `keras.optimizers.deserialize` takes it."""
+def _adam(learning_rate, beta_1=0.5, beta_2=0.999, decay_steps=None):
+    """An Adam optimizer spec, as `keras.optimizers.deserialize` takes it.
+
+    With `decay_steps`, the rate falls linearly to 0 over that many updates (a
+    `keras.optimizers.schedules.PolynomialDecay`), as SN-GAN and Mimicry train.
+    """
+    if decay_steps:
+        learning_rate = {"module": "keras.optimizers.schedules", "class_name": "PolynomialDecay",
+                         "config": {"initial_learning_rate": learning_rate, "decay_steps": decay_steps,
+                                    "end_learning_rate": 0.0}}
     return {"class_name": "Adam", "config": {"learning_rate": learning_rate, "beta_1": beta_1, "beta_2": beta_2}}
 
 
@@ -37,8 +46,9 @@ RECIPES = {
     "dcgan_mnist": {
         "class": "DCGAN", "model": {"data_shape": [28, 28, 1], "latent_dim": 100, "filters": 64, "seed": 0,
                                     "augment": "translation,cutout", "augment_p": "adaptive"},
-        "compile": {"d_optimizer": _adam(5e-4), "g_optimizer": _adam(1e-3), "loss": "hinge"},
-        "fit": {"epochs": 190, "batch_size": 64}, "ema": 0.999, "ema_start": 1000, "eval_every": 20,
+        "compile": {"d_optimizer": _adam(1e-3, decay_steps=440 * 63), "g_optimizer": _adam(2e-3, decay_steps=440 * 63),
+                    "loss": "hinge"},
+        "fit": {"epochs": 440, "batch_size": 64}, "ema": 0.999, "ema_start": 1000, "eval_every": 20,
         "description": "Radford et al. 2015 DCGAN trained with the hinge loss, adaptive DiffAugment (ADA's p "
                        "schedule; translation, cutout) and a generator EMA, on the 4,000 training digits of mnist_5k.",
     },
@@ -52,8 +62,8 @@ RECIPES = {
     },
     "wgan_gp_mnist": {
         "class": "WGANGP", "model": {"data_shape": [28, 28, 1], "latent_dim": 100, "filters": 32, "seed": 0},
-        "compile": {"d_optimizer": _adam(2e-4, 0.5, 0.9), "g_optimizer": _adam(2e-4, 0.5, 0.9)},
-        "fit": {"epochs": 120, "batch_size": 64}, "ema": 0.999, "ema_start": 500, "eval_every": 10,
+        "compile": {"d_optimizer": _adam(4e-4, 0.5, 0.9), "g_optimizer": _adam(4e-4, 0.5, 0.9)},
+        "fit": {"epochs": 220, "batch_size": 64}, "ema": 0.999, "ema_start": 500, "eval_every": 20,
         "description": "Gulrajani et al. 2017 WGAN-GP (layer-norm conv critic, 5 critic steps, lambda 10) with a "
                        "generator EMA, on the 4,000 training digits of mnist_5k.",
     },
@@ -113,7 +123,10 @@ def train(name, out=None, epochs=None):
         extra["curve"] = [
             {"epoch": epoch, "steps": epoch * steps_per_epoch, "frechet_distance": round(r["frechet_distance"], 3),
              "recall": round(r["recall"], 3), "precision": round(r["precision"], 3),
-             "min_class_share": round(min(r["class_share"]), 3)}
+             "min_class_share": round(min(r["class_share"]), 3),
+             # the epoch's logged losses beside its figures: does the loss track sample quality?
+             **{k: round(float(v[epoch - 1]), 4) for k, v in history.history.items()
+                if k not in keras_gan.metrics.Evaluation.KEYS and not k.endswith("learning_rate")}}
             for epoch, r in curve.reports
         ]
     dataset = recipe.get("dataset", "mnist_5k" if recipe.get("classifier") else "mnist_5k_train")
@@ -145,7 +158,8 @@ def compile_arguments(recipe):
     import keras
 
     spec = recipe.get("compile", {})
-    arguments = {k: keras.optimizers.deserialize(v) for k, v in spec.items() if k.endswith("_optimizer")}
+    # A copy: `deserialize` rewrites the spec in place (its class name), which the metadata then records.
+    arguments = {k: keras.optimizers.deserialize(copy.deepcopy(v)) for k, v in spec.items() if k.endswith("_optimizer")}
     if "loss" in spec:
         arguments["loss"] = spec["loss"]
     return arguments

@@ -30,8 +30,9 @@ def image_parser(description, *, epochs, batch_size, out):
     return parser
 
 
-def recipe_flags(parser, *, augment, ema, lr, beta_1=0.5, g_lr=None):
-    """Adds the training-recipe flags: augmentation, generator EMA, learning rates (G's `g_lr`, default `lr`)."""
+def recipe_flags(parser, *, augment, ema, lr, beta_1=0.5, g_lr=None, decay="none"):
+    """Adds the training-recipe flags: augmentation, generator EMA, learning rates (G's `g_lr`, default `lr`)
+    and their schedule."""
     parser.add_argument("--augment", default=augment,
                         help="DiffAugment policy for D, e.g. translation,cutout ('none': off)")
     parser.add_argument("--ema", type=float, default=ema, help="GeneratorEMA decay (0: off)")
@@ -40,6 +41,8 @@ def recipe_flags(parser, *, augment, ema, lr, beta_1=0.5, g_lr=None):
     parser.add_argument("--g-lr", type=float, default=lr if g_lr is None else g_lr, help="generator learning rate")
     parser.add_argument("--beta-1", type=float, default=beta_1, help="Adam's beta_1 for both networks")
     parser.add_argument("--loss", default=None, help="adversarial loss, e.g. hinge (default: the model's)")
+    parser.add_argument("--decay", default=decay, choices=["none", "linear"],
+                        help="learning-rate schedule: constant, or falling linearly to 0 over the run")
 
 
 def augment_policy(args):
@@ -52,13 +55,19 @@ def d_normalization(args):
     return None if str(args.d_normalization).lower() == "none" else args.d_normalization
 
 
-def recipe_compile(model, args, beta_2=0.999):
-    """Compiles `model` with the flags' Adam optimizers."""
+def recipe_compile(model, args, num_samples, beta_2=0.999):
+    """Compiles `model` with the flags' Adam optimizers; `num_samples` sizes a decaying schedule."""
     import keras
 
+    def rate(value):
+        if args.decay == "none":
+            return value
+        steps = args.epochs * -(-num_samples // args.batch_size)  # one update of each network per step
+        return keras.optimizers.schedules.PolynomialDecay(value, steps, end_learning_rate=0.0)
+
     model.compile(
-        d_optimizer=keras.optimizers.Adam(args.d_lr, beta_1=args.beta_1, beta_2=beta_2),
-        g_optimizer=keras.optimizers.Adam(args.g_lr, beta_1=args.beta_1, beta_2=beta_2),
+        d_optimizer=keras.optimizers.Adam(rate(args.d_lr), beta_1=args.beta_1, beta_2=beta_2),
+        g_optimizer=keras.optimizers.Adam(rate(args.g_lr), beta_1=args.beta_1, beta_2=beta_2),
         loss=getattr(args, "loss", None),
     )
 

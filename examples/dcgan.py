@@ -25,7 +25,7 @@ def main(argv=None):
     x, _ = load_data(args)
     model = keras_gan.DCGAN(x.shape[1:], latent_dim=args.latent_dim, filters=args.filters, seed=args.seed,
                             augment=augment_policy(args), d_normalization=d_normalization(args))
-    recipe_compile(model, args)
+    recipe_compile(model, args, len(x))
     return train_and_draw(model, args, "dcgan", x)
 
 

@@ -16,6 +16,10 @@ import os
 import time
 
 
+ZOO_RUNS = {"dcgan": "dcgan_mnist", "wgan_gp": "wgan_gp_mnist"}
+LOSS_KEYS = ("d_loss", "g_loss", "w_distance")
+
+
 def run(kind, args, x):
     """Trains one model; returns `{"steps", "frechet_distance", <each logged loss>}` lists, one entry per epoch."""
     import keras
@@ -37,17 +41,13 @@ def run(kind, args, x):
     history = model.fit(x, batch_size=args.batch_size, epochs=args.epochs, verbose=0, callbacks=[evaluation])
     steps_per_epoch = -(-len(x) // args.batch_size)
     curve = {"steps": [], "frechet_distance": []}
-    losses = [k for k in ("d_loss", "g_loss", "w_distance") if k in history.history]
+    losses = [k for k in LOSS_KEYS if k in history.history]
     for epoch, report in evaluation.reports:
         curve["steps"].append(epoch * steps_per_epoch)
         curve["frechet_distance"].append(float(report["frechet_distance"]))
         for key in losses:
             curve.setdefault(key, []).append(float(history.history[key][epoch - 1]))
     return curve
-
-
-ZOO_RUNS = {"dcgan": "dcgan_mnist", "wgan_gp": "wgan_gp_mnist"}
-LOSS_KEYS = ("d_loss", "g_loss", "w_distance")
 
 
 def zoo_curve(name):

@@ -27,6 +27,10 @@ def _adam(learning_rate, beta_1=0.5, beta_2=0.999, decay_steps=None):
     return {"class_name": "Adam", "config": {"learning_rate": learning_rate, "beta_1": beta_1, "beta_2": beta_2}}
 
 
+_DCGAN_EPOCHS = 440
+_DCGAN_STEPS = _DCGAN_EPOCHS * -(-4000 // 64)  # its rates decay over the whole run: 4,000 digits, batch 64
+
+
 # Each entry: model class and arguments, compile arguments (optimizer specs, loss), fit
 # arguments, and `ema`: the decay of a `GeneratorEMA` the samples come from. Trained on mnist_5k.
 RECIPES = {
@@ -46,9 +50,9 @@ RECIPES = {
     "dcgan_mnist": {
         "class": "DCGAN", "model": {"data_shape": [28, 28, 1], "latent_dim": 100, "filters": 64, "seed": 0,
                                     "augment": "translation,cutout", "augment_p": "adaptive"},
-        "compile": {"d_optimizer": _adam(1e-3, decay_steps=440 * 63), "g_optimizer": _adam(2e-3, decay_steps=440 * 63),
+        "compile": {"d_optimizer": _adam(1e-3, decay_steps=_DCGAN_STEPS), "g_optimizer": _adam(2e-3, decay_steps=_DCGAN_STEPS),
                     "loss": "hinge"},
-        "fit": {"epochs": 440, "batch_size": 64}, "ema": 0.999, "ema_start": 1000, "eval_every": 20,
+        "fit": {"epochs": _DCGAN_EPOCHS, "batch_size": 64}, "ema": 0.999, "ema_start": 1000, "eval_every": 20,
         "description": "Radford et al. 2015 DCGAN trained with the hinge loss, adaptive DiffAugment (ADA's p "
                        "schedule; translation, cutout) and a generator EMA, on the 4,000 training digits of mnist_5k.",
     },

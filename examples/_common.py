@@ -5,12 +5,12 @@ import os
 import time
 
 
-def image_parser(description, *, epochs, batch_size, out):
+def image_parser(description, *, epochs, batch_size, out, latent_dim=100):
     """An argument parser with the flags every image example takes.
 
     Args:
         description: the example's one-line description.
-        epochs, batch_size, out: the example's defaults.
+        epochs, batch_size, out, latent_dim: the example's defaults.
 
     Returns:
         An `argparse.ArgumentParser`; add model flags, then `parse_args`.
@@ -21,7 +21,7 @@ def image_parser(description, *, epochs, batch_size, out):
                              "not compare against; mnist_5k; digits)")
     parser.add_argument("--epochs", type=int, default=epochs)
     parser.add_argument("--batch-size", type=int, default=batch_size)
-    parser.add_argument("--latent-dim", type=int, default=100)
+    parser.add_argument("--latent-dim", type=int, default=latent_dim)
     parser.add_argument("--limit", type=int, default=None, help="train on N samples drawn at random (quick runs)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", default=out, help="folder for the PNGs and the saved model")

@@ -3,8 +3,8 @@
     KERAS_BACKEND=jax python examples/dcgan.py --out out/dcgan
 
 The defaults fit the Quick start's budget (about 3 minutes on a 2-core CPU): a narrow network
-(`--filters 32`), 45 epochs, Adam(β1 = 0.5) at 1e-3 for D and 2e-3 for G (two timescales, G the faster) and a
-generator EMA (0.99). The zoo's `dcgan_mnist` is the long recipe (`python -m keras_gan.zoo.train dcgan_mnist`).
+(`--filters 32`), a 64-dimensional z, 45 epochs, Adam(β1 = 0.5) at 1e-3 for D and 2e-3 for G (two timescales,
+G the faster) and a generator EMA (0.99). The zoo's `dcgan_mnist` is the long recipe (`python -m keras_gan.zoo.train dcgan_mnist`).
 """
 
 from _common import (augment_policy, d_normalization, image_parser, load_data, recipe_compile, recipe_flags,
@@ -12,7 +12,8 @@ from _common import (augment_policy, d_normalization, image_parser, load_data, r
 
 
 def main(argv=None):
-    parser = image_parser("Train a DCGAN (Radford et al. 2015).", epochs=45, batch_size=64, out="out/dcgan")
+    parser = image_parser("Train a DCGAN (Radford et al. 2015).", epochs=45, batch_size=64, out="out/dcgan",
+                          latent_dim=64)
     parser.add_argument("--filters", type=int, default=32, help="width of the networks")
     parser.add_argument("--d-normalization", default="batch",
                         help="normalization in D: batch (DCGAN), spectral (SN-GAN), layer or none")

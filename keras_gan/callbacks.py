@@ -119,8 +119,8 @@ class GeneratorEMA(keras.callbacks.Callback):
     weights), and it is written into the model's own weights entry by `save` and
     `save_weights` and restored by `keras.saving.load_model` / `load_weights`:
     a model trained with EMA samples with EMA after loading. BatchNorm statistics
-    are the live generator's. Training that continues keeps averaging from the
-    model's current average.
+    are measured on the averaged weights (`model.generator_ema_statistics`).
+    Training that continues keeps averaging from the model's current average.
 
     With `compile(steps_per_execution=k)` the weights are seen every k steps; the
     updates due in between use the weights seen at their end (`decay ** n`).

@@ -3,12 +3,12 @@
 import keras
 from keras import ops
 
-from keras_gan import checks, losses, networks
-from keras_gan.models.adversarial_model import AdversarialModel
+from keras_gan import checks, losses
+from keras_gan.models.wasserstein_model import WassersteinModel
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")
-class WGAN(AdversarialModel):
+class WGAN(WassersteinModel):
     """Wasserstein GAN, Algorithm 1 of the paper: a critic kept Lipschitz by clipping its weights.
 
     The critic D minimises `mean(D(fake)) − mean(D(real))` and after each of its
@@ -37,33 +37,14 @@ class WGAN(AdversarialModel):
         if float(clip_value) <= 0:
             raise ValueError(f"clip_value must be positive (paper: 0.01), got {clip_value}.")
         self.clip_value = checks.non_negative("clip_value", clip_value, 0.01)
-        self.filters = checks.positive_int("filters", filters, 64)
-        self.critic_normalization = critic_normalization
-        self.hidden_units = checks.hidden_units(hidden_units)
-        super().__init__(data_shape, latent_dim, d_steps=d_steps, **kwargs)
-
-    def build_generator(self):
-        if self.is_image:
-            return networks.dcgan_generator(self.latent_dim, self.data_shape, self.filters)
-        return networks.mlp_generator(self.latent_dim, self.data_shape, self.hidden_units)
-
-    def build_discriminator(self):
-        if self.is_image:
-            return networks.dcgan_discriminator(
-                self.d_input_shape, self.filters, normalization=self.critic_normalization
-            )
-        return networks.mlp_discriminator(self.d_input_shape, self.hidden_units)
+        super().__init__(data_shape, latent_dim, d_steps=d_steps, filters=filters,
+                         critic_normalization=critic_normalization, hidden_units=hidden_units, **kwargs)
 
     def default_optimizers(self):
         return (
             keras.optimizers.RMSprop(5e-5, name="d_rmsprop"),
             keras.optimizers.RMSprop(5e-5, name="g_rmsprop"),
         )
-
-    def _set_loss(self, loss):
-        if loss not in (None, "wasserstein"):
-            raise ValueError(f"WGAN trains with loss='wasserstein' only, got {loss!r}.")
-        self.loss_name = "wasserstein"
 
     def _discriminator_step(self, real, condition=None):
         result = super()._discriminator_step(real, condition)
@@ -80,11 +61,5 @@ class WGAN(AdversarialModel):
         critic_loss = losses.wasserstein_critic_loss(real_scores, self.discriminate(fake, condition))
         return critic_loss, {"w_distance": -critic_loss, **self.augment_statistics(real_scores)}
 
-    def generator_loss(self, fake, condition=None):
-        return -ops.mean(self.discriminate(fake, condition)), {}
-
     def get_config(self):
-        return {
-            **super().get_config(), "clip_value": self.clip_value, "filters": self.filters,
-            "critic_normalization": self.critic_normalization, "hidden_units": self.hidden_units,
-        }
+        return {**super().get_config(), "clip_value": self.clip_value}

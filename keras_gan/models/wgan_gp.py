@@ -3,12 +3,12 @@
 import keras
 from keras import ops
 
-from keras_gan import checks, losses, mixed_precision, networks
-from keras_gan.models.adversarial_model import AdversarialModel
+from keras_gan import checks, losses, mixed_precision
+from keras_gan.models.wasserstein_model import WassersteinModel
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")
-class WGANGP(AdversarialModel):
+class WGANGP(WassersteinModel):
     """Wasserstein GAN with gradient penalty (Algorithm 1 of the paper).
 
     The critic D has no sigmoid and no BatchNorm; it minimises
@@ -34,33 +34,14 @@ class WGANGP(AdversarialModel):
     def __init__(self, data_shape, latent_dim=100, gp_weight=10.0, d_steps=5, filters=64,
                  critic_normalization="layer", hidden_units=(256, 256), **kwargs):
         self.gp_weight = checks.non_negative("gp_weight", gp_weight, 10.0)
-        self.filters = checks.positive_int("filters", filters, 64)
-        self.critic_normalization = critic_normalization
-        self.hidden_units = checks.hidden_units(hidden_units)
-        super().__init__(data_shape, latent_dim, d_steps=d_steps, **kwargs)
-
-    def build_generator(self):
-        if self.is_image:
-            return networks.dcgan_generator(self.latent_dim, self.data_shape, self.filters)
-        return networks.mlp_generator(self.latent_dim, self.data_shape, self.hidden_units)
-
-    def build_discriminator(self):
-        if self.is_image:
-            return networks.dcgan_discriminator(
-                self.d_input_shape, self.filters, normalization=self.critic_normalization
-            )
-        return networks.mlp_discriminator(self.d_input_shape, self.hidden_units)
+        super().__init__(data_shape, latent_dim, d_steps=d_steps, filters=filters,
+                         critic_normalization=critic_normalization, hidden_units=hidden_units, **kwargs)
 
     def default_optimizers(self):
         return (
             keras.optimizers.Adam(1e-4, beta_1=0.0, beta_2=0.9, name="d_adam"),
             keras.optimizers.Adam(1e-4, beta_1=0.0, beta_2=0.9, name="g_adam"),
         )
-
-    def _set_loss(self, loss):
-        if loss not in (None, "wasserstein"):
-            raise ValueError(f"WGANGP trains with loss='wasserstein' only, got {loss!r}.")
-        self.loss_name = "wasserstein"
 
     def gradient_penalty(self, real, fake, condition=None):
         """`mean((‖∇D(x̂)‖₂ − 1)²)` on random interpolates of D's inputs `real` and `fake`.
@@ -101,11 +82,5 @@ class WGANGP(AdversarialModel):
         )
         return critic_loss, {"w_distance": -critic_loss}
 
-    def generator_loss(self, fake, condition=None):
-        return -ops.mean(self.discriminate(fake, condition)), {}
-
     def get_config(self):
-        return {
-            **super().get_config(), "gp_weight": self.gp_weight, "filters": self.filters,
-            "critic_normalization": self.critic_normalization, "hidden_units": self.hidden_units,
-        }
+        return {**super().get_config(), "gp_weight": self.gp_weight}

@@ -1,0 +1,56 @@
+"""What WGAN and WGAN-GP share: a critic trained on the Wasserstein loss, and their default networks."""
+
+from keras import ops
+
+from keras_gan import checks, networks
+from keras_gan.models.adversarial_model import AdversarialModel
+
+
+class WassersteinModel(AdversarialModel):
+    """A critic D (no sigmoid) and a generator that minimises `−mean(D(fake))`.
+
+    Subclasses say how the critic is kept Lipschitz (`discriminator_loss`, and
+    for WGAN the clipping after each critic step).
+
+    Args:
+        data_shape: shape of one sample: images (conv critic) or vectors (MLP critic).
+        latent_dim: size of z.
+        d_steps: critic steps per generator step.
+        filters: width of the default convolutional networks (images).
+        critic_normalization: normalization in the default conv critic.
+        hidden_units: widths of the default MLPs (vectors).
+        **kwargs: see `AdversarialModel`.
+    """
+
+    def __init__(self, data_shape, latent_dim=100, d_steps=5, filters=64, critic_normalization=None,
+                 hidden_units=(256, 256), **kwargs):
+        self.filters = checks.positive_int("filters", filters, 64)
+        self.critic_normalization = critic_normalization
+        self.hidden_units = checks.hidden_units(hidden_units)
+        super().__init__(data_shape, latent_dim, d_steps=d_steps, **kwargs)
+
+    def build_generator(self):
+        if self.is_image:
+            return networks.dcgan_generator(self.latent_dim, self.data_shape, self.filters)
+        return networks.mlp_generator(self.latent_dim, self.data_shape, self.hidden_units)
+
+    def build_discriminator(self):
+        if self.is_image:
+            return networks.dcgan_discriminator(
+                self.d_input_shape, self.filters, normalization=self.critic_normalization
+            )
+        return networks.mlp_discriminator(self.d_input_shape, self.hidden_units)
+
+    def _set_loss(self, loss):
+        if loss not in (None, "wasserstein"):
+            raise ValueError(f"{type(self).__name__} trains with loss='wasserstein' only, got {loss!r}.")
+        self.loss_name = "wasserstein"
+
+    def generator_loss(self, fake, condition=None):
+        return -ops.mean(self.discriminate(fake, condition)), {}
+
+    def get_config(self):
+        return {
+            **super().get_config(), "filters": self.filters,
+            "critic_normalization": self.critic_normalization, "hidden_units": self.hidden_units,
+        }

@@ -59,14 +59,14 @@ def recipe_compile(model, args, num_samples, beta_2=0.999):
     """Compiles `model` with the flags' Adam optimizers; `num_samples` sizes a decaying schedule."""
     import keras
 
-    def rate(value):
+    def rate(value, updates_per_step=1):
         if args.decay == "none":
             return value
-        steps = args.epochs * -(-num_samples // args.batch_size)  # one update of each network per step
+        steps = args.epochs * -(-num_samples // args.batch_size) * updates_per_step
         return keras.optimizers.schedules.PolynomialDecay(value, steps, end_learning_rate=0.0)
 
-    model.compile(
-        d_optimizer=keras.optimizers.Adam(rate(args.d_lr), beta_1=args.beta_1, beta_2=beta_2),
+    model.compile(  # D's optimizer takes d_steps updates per training step, G's one
+        d_optimizer=keras.optimizers.Adam(rate(args.d_lr, model.d_steps), beta_1=args.beta_1, beta_2=beta_2),
         g_optimizer=keras.optimizers.Adam(rate(args.g_lr), beta_1=args.beta_1, beta_2=beta_2),
         loss=getattr(args, "loss", None),
     )

@@ -86,7 +86,8 @@ def test_local_preset_directory_loads(tmp_path):
     directory = _copy_entry(tmp_path)
     model = zoo.load(str(directory))
     np.testing.assert_array_equal(model.generate(4, seed=0), zoo.load("dcgan_mnist").generate(4, seed=0))
-    assert keras_gan.DCGAN.from_preset(str(directory)).latent_dim == 100
+    expected = zoo.manifest()["entries"]["dcgan_mnist"]["config"]["latent_dim"]
+    assert keras_gan.DCGAN.from_preset(str(directory)).latent_dim == expected
 
 
 @pytest.mark.parametrize("damage", ["flip", "truncate"])

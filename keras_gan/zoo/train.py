@@ -50,7 +50,7 @@ RECIPES = {
                        "on the 4,000 training digits of mnist_5k.",
     },
     "dcgan_mnist": {
-        "class": "DCGAN", "model": {"data_shape": [28, 28, 1], "latent_dim": 100, "filters": 64, "seed": 0,
+        "class": "DCGAN", "model": {"data_shape": [28, 28, 1], "latent_dim": 64, "filters": 64, "seed": 0,
                                     "augment": "translation,cutout", "augment_p": "adaptive"},
         "compile": {"d_optimizer": _adam(1e-3, decay_steps=_DCGAN_STEPS), "g_optimizer": _adam(2e-3, decay_steps=_DCGAN_STEPS),
                     "loss": "hinge"},

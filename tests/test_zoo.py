@@ -38,13 +38,17 @@ def test_recipe_rates_decay_linearly_to_zero_where_asked():
     np.testing.assert_allclose([float(schedule(s)) for s in (0, 50, 100, 200)], [1e-3, 5e-4, 0.0, 0.0], atol=1e-9)
     assert train._adam(2e-4)["config"]["learning_rate"] == 2e-4  # constant unless asked
     assert spec == train._adam(1e-3, decay_steps=100)  # compiling leaves the recipe as written
-    # A recipe that decays does so over exactly its own training: epochs x steps per epoch (4,000 digits).
+    # A recipe that decays does so over exactly its own training: each optimizer's updates in epochs x steps per
+    # epoch (4,000 digits); D takes `d_steps` updates per step (WGAN-GP: 5).
+    import keras_gan
+
     for name, recipe in train.RECIPES.items():
         for key, value in recipe.get("compile", {}).items():
             rate = value["config"]["learning_rate"] if key.endswith("_optimizer") else None
             if isinstance(rate, dict):
                 steps_per_epoch = -(-4000 // recipe["fit"]["batch_size"])
-                assert rate["config"]["decay_steps"] == recipe["fit"]["epochs"] * steps_per_epoch, name
+                d_steps = getattr(keras_gan, recipe["class"])(**recipe["model"]).d_steps if key == "d_optimizer" else 1
+                assert rate["config"]["decay_steps"] == recipe["fit"]["epochs"] * steps_per_epoch * d_steps, name
 
 
 def test_manifest_lists_the_mnist_entries():

@@ -11,6 +11,7 @@ def main(argv=None):
     parser = image_parser("Train a conditional GAN (Mirza & Osindero 2014).", epochs=10, batch_size=64,
                           out="out/cgan")
     parser.add_argument("--filters", type=int, default=64, help="width of the networks")
+    parser.add_argument("--generator-filters", type=int, help="width of G alone (default: --filters)")
     parser.add_argument("--per-class", type=int, default=10, help="samples per row of samples.png")
     args = parser.parse_args(argv)
 
@@ -19,7 +20,8 @@ def main(argv=None):
     x, y = load_data(args)
     num_classes = int(y.max()) + 1
     model = keras_gan.ConditionalGAN(
-        x.shape[1:], num_classes, latent_dim=args.latent_dim, filters=args.filters, seed=args.seed
+        x.shape[1:], num_classes, latent_dim=args.latent_dim, filters=args.filters,
+        generator_filters=args.generator_filters, seed=args.seed
     )
 
     def rows_per_class():

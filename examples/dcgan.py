@@ -15,6 +15,7 @@ def main(argv=None):
     parser = image_parser("Train a DCGAN (Radford et al. 2015).", epochs=45, batch_size=64, out="out/dcgan",
                           latent_dim=64)
     parser.add_argument("--filters", type=int, default=32, help="width of the networks")
+    parser.add_argument("--generator-filters", type=int, help="width of G alone (default: --filters)")
     parser.add_argument("--d-normalization", default="batch",
                         help="normalization in D: batch (DCGAN), spectral (SN-GAN), layer or none")
     recipe_flags(parser, augment="none", ema=0.99, lr=1e-3, g_lr=2e-3)
@@ -23,7 +24,8 @@ def main(argv=None):
     import keras_gan
 
     x, _ = load_data(args)
-    model = keras_gan.DCGAN(x.shape[1:], latent_dim=args.latent_dim, filters=args.filters, seed=args.seed,
+    model = keras_gan.DCGAN(x.shape[1:], latent_dim=args.latent_dim, filters=args.filters,
+                            generator_filters=args.generator_filters, seed=args.seed,
                             augment=augment_policy(args), d_normalization=d_normalization(args))
     recipe_compile(model, args, len(x))
     return train_and_draw(model, args, "dcgan", x)

@@ -125,6 +125,11 @@ def positive_int(name, value, example):
     return int(value)
 
 
+def optional_positive_int(name, value, example):
+    """`None`, or `value` as an int by `positive_int`."""
+    return None if value is None else positive_int(name, value, example)
+
+
 def _positive_ints(value):
     """`value` as a tuple of positive ints, or None if it is not one."""
     try:

@@ -96,6 +96,8 @@ def _build_model(args, data_shape, x, y, has_labels):
     kwargs = {"latent_dim": args.latent_dim, "seed": args.seed}
     if args.filters and args.model != "gan":
         kwargs["filters"] = args.filters
+    if args.generator_filters and args.model != "gan":
+        kwargs["generator_filters"] = args.generator_filters
     if args.hidden_units and args.model in ("gan", "wgan_gp"):
         kwargs["hidden_units"] = args.hidden_units
     if args.model == "cgan":
@@ -186,6 +188,8 @@ def _train_command(commands):
     parser.add_argument("--seed", type=int, default=0, help="seed of the weights and the latents (default: %(default)s)")
     parser.add_argument("--limit", type=int, help="train on the first LIMIT samples only")
     parser.add_argument("--filters", type=int, help="width of the conv networks (dcgan, cgan, wgan_gp; default 64)")
+    parser.add_argument("--generator-filters", type=int,
+                        help="width of the conv generator alone (dcgan, cgan, wgan_gp; default: --filters)")
     parser.add_argument("--hidden-units", type=_units, help="widths of the MLPs, e.g. 256,256 (gan; wgan_gp on vectors)")
     parser.add_argument("--num-classes", type=int, help="cgan on a streamed dataset: number of classes")
     parser.add_argument("--ema", type=float, help="keep a moving average of G's weights with this decay "

@@ -156,6 +156,8 @@ BAD_ARGUMENTS = {
     "num_classes one": (lambda t: keras_gan.ConditionalGAN((2,), num_classes=1), ValueError, r"num_classes must be at least 2"),
     "gp_weight negative": (lambda t: keras_gan.WGANGP((2,), gp_weight=-1), ValueError, r"gp_weight must be a non-negative"),
     "filters zero": (lambda t: keras_gan.DCGAN((28, 28, 1), filters=0), ValueError, r"filters must be a positive integer.*filters=64"),
+    "generator_filters float": (lambda t: keras_gan.WGANGP((28, 28, 1), generator_filters=1.5), ValueError,
+                                r"generator_filters must be a positive integer, got 1.5.*generator_filters=64"),
     "hidden_units zero": (lambda t: keras_gan.GAN((2,), hidden_units=(0,)), ValueError, r"hidden_units.*\(256, 256\).*got \(0,\)"),
     "hidden_units int": (lambda t: keras_gan.GAN((2,), hidden_units=8), ValueError, r"hidden_units.*got 8"),
     "dropout above one": (lambda t: keras_gan.GAN((2,), dropout=1.5), ValueError, r"dropout must be a number in \[0, 1\)"),

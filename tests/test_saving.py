@@ -68,6 +68,33 @@ def test_config_round_trip_rebuilds_the_same_architecture():
     assert keras_gan.DCGAN.from_config(dc.get_config()).get_config() == dc.get_config()
 
 
+WIDER_G = {
+    "dcgan": lambda **kw: keras_gan.DCGAN((16, 16, 1), latent_dim=4, filters=4, seed=0, **kw),
+    "cgan": lambda **kw: keras_gan.ConditionalGAN((16, 16, 1), num_classes=3, latent_dim=4, filters=4, seed=0, **kw),
+    "wgan_gp": lambda **kw: keras_gan.WGANGP((16, 16, 1), latent_dim=4, filters=4, d_steps=2, seed=0, **kw),
+    "wgan": lambda **kw: keras_gan.WGAN((16, 16, 1), latent_dim=4, filters=4, d_steps=2, seed=0, **kw),
+}
+
+
+@pytest.mark.parametrize("case", sorted(WIDER_G))
+def test_generator_filters_widen_g_alone_and_round_trip(case, tmp_path):
+    def widths(net):
+        return sorted({w.shape[-1] for w in net.weights if len(w.shape) == 4})
+
+    same, wide = WIDER_G[case](), WIDER_G[case](generator_filters=12)
+    assert wide.generator_filters == 12 and same.generator_filters is None
+    assert widths(wide.discriminator) == widths(same.discriminator)
+    assert max(widths(wide.generator)) == 2 * 12 and max(widths(same.generator)) == 2 * 4
+    assert wide.generator.count_params() > same.generator.count_params()
+    clone = type(wide).from_config(wide.get_config())
+    assert clone.get_config() == wide.get_config()
+    assert [w.shape for w in clone.generator.weights] == [w.shape for w in wide.generator.weights]
+    wide.save(tmp_path / "wide.keras")
+    loaded = keras.saving.load_model(tmp_path / "wide.keras")
+    assert loaded.generator_filters == 12
+    np.testing.assert_array_equal(wide.generate(3, seed=0), loaded.generate(3, seed=0))
+
+
 def test_uncompiled_model_saves_and_loads(tmp_path):
     model = tiny_gan()
     model.save(tmp_path / "m.keras")

@@ -21,6 +21,7 @@ class ConditionalGAN(GAN):
         num_classes: number of labels, 0..num_classes-1.
         latent_dim: size of z.
         filters: width of the default convolutional networks (images).
+        generator_filters: width of the default convolutional G alone; default `filters`.
         conditioning: how the default D sees the label: `"concat"` (one-hot joined to
             its input, default) or `"projection"` (Miyato & Koyama 2018: the logit gains
             <embed(y), φ(x)> on D's last features).
@@ -34,11 +35,12 @@ class ConditionalGAN(GAN):
     """
 
     def __init__(self, data_shape, num_classes, latent_dim=100, filters=64, conditioning="concat",
-                 d_normalization="batch", **kwargs):
+                 d_normalization="batch", generator_filters=None, **kwargs):
         if int(num_classes) < 2:
             raise ValueError(f"num_classes must be at least 2, got {num_classes}.")
         self.num_classes = int(num_classes)
         self.filters = checks.positive_int("filters", filters, 64)
+        self.generator_filters = checks.optional_positive_int("generator_filters", generator_filters, 64)
         self.conditioning = conditioning
         self.d_normalization = networks.check_normalization(d_normalization)
         super().__init__(data_shape, latent_dim, **kwargs)
@@ -46,7 +48,8 @@ class ConditionalGAN(GAN):
     def build_generator(self):
         if self.is_image:
             return networks.dcgan_generator(
-                self.latent_dim, self.data_shape, self.filters, num_classes=self.num_classes
+                self.latent_dim, self.data_shape, self.generator_filters or self.filters,
+                num_classes=self.num_classes
             )
         return networks.mlp_generator(
             self.latent_dim, self.data_shape, self.hidden_units, num_classes=self.num_classes
@@ -150,4 +153,5 @@ class ConditionalGAN(GAN):
 
     def get_config(self):
         return {**super().get_config(), "num_classes": self.num_classes, "filters": self.filters,
+                "generator_filters": self.generator_filters,
                 "conditioning": self.conditioning, "d_normalization": self.d_normalization}

@@ -21,6 +21,7 @@ class DCGAN(GAN):
             (28x28, 32x32, 64x64, ...), values in [-1, 1].
         latent_dim: size of z.
         filters: width of G's last and D's first hidden layer; doubled per stage.
+        generator_filters: width of G alone (a generator wider than D); default `filters`.
         d_normalization: normalization in the default D: `"batch"` (the paper), `"spectral"`
             (SN-GAN, Miyato et al. 2018: every convolution and the logit spectrally normalized,
             no BatchNorm), `"layer"` or `None`.
@@ -28,8 +29,10 @@ class DCGAN(GAN):
             `augment`, `augment_p`, `ada_target`, `ada_kimg`, `pack`: see `AdversarialModel`.
     """
 
-    def __init__(self, data_shape, latent_dim=100, filters=64, d_normalization="batch", **kwargs):
+    def __init__(self, data_shape, latent_dim=100, filters=64, d_normalization="batch", generator_filters=None,
+                 **kwargs):
         self.filters = checks.positive_int("filters", filters, 64)
+        self.generator_filters = checks.optional_positive_int("generator_filters", generator_filters, 64)
         self.d_normalization = networks.check_normalization(d_normalization)
         kwargs.pop("hidden_units", None)
         kwargs.pop("dropout", None)
@@ -41,7 +44,7 @@ class DCGAN(GAN):
         super().__init__(data_shape, latent_dim, **kwargs)
 
     def build_generator(self):
-        return networks.dcgan_generator(self.latent_dim, self.data_shape, self.filters)
+        return networks.dcgan_generator(self.latent_dim, self.data_shape, self.generator_filters or self.filters)
 
     def build_discriminator(self):
         return networks.dcgan_discriminator(self.d_input_shape, self.filters, normalization=self.d_normalization)
@@ -49,4 +52,5 @@ class DCGAN(GAN):
     def get_config(self):
         config = super().get_config()
         del config["hidden_units"], config["dropout"]
-        return {**config, "filters": self.filters, "d_normalization": self.d_normalization}
+        return {**config, "filters": self.filters, "generator_filters": self.generator_filters,
+                "d_normalization": self.d_normalization}

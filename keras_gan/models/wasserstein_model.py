@@ -17,21 +17,23 @@ class WassersteinModel(AdversarialModel):
         latent_dim: size of z.
         d_steps: critic steps per generator step.
         filters: width of the default convolutional networks (images).
+        generator_filters: width of the default convolutional G alone; default `filters`.
         critic_normalization: normalization in the default conv critic.
         hidden_units: widths of the default MLPs (vectors).
         **kwargs: see `AdversarialModel`.
     """
 
     def __init__(self, data_shape, latent_dim=100, d_steps=5, filters=64, critic_normalization=None,
-                 hidden_units=(256, 256), **kwargs):
+                 hidden_units=(256, 256), generator_filters=None, **kwargs):
         self.filters = checks.positive_int("filters", filters, 64)
+        self.generator_filters = checks.optional_positive_int("generator_filters", generator_filters, 64)
         self.critic_normalization = critic_normalization
         self.hidden_units = checks.hidden_units(hidden_units)
         super().__init__(data_shape, latent_dim, d_steps=d_steps, **kwargs)
 
     def build_generator(self):
         if self.is_image:
-            return networks.dcgan_generator(self.latent_dim, self.data_shape, self.filters)
+            return networks.dcgan_generator(self.latent_dim, self.data_shape, self.generator_filters or self.filters)
         return networks.mlp_generator(self.latent_dim, self.data_shape, self.hidden_units)
 
     def build_discriminator(self):
@@ -51,6 +53,6 @@ class WassersteinModel(AdversarialModel):
 
     def get_config(self):
         return {
-            **super().get_config(), "filters": self.filters,
+            **super().get_config(), "filters": self.filters, "generator_filters": self.generator_filters,
             "critic_normalization": self.critic_normalization, "hidden_units": self.hidden_units,
         }

@@ -73,12 +73,14 @@ RECIPES = {
                        "cutout) and a generator EMA, on the 4,000 labelled training digits of mnist_5k.",
     },
     "wgan_gp_mnist": {
-        "class": "WGANGP", "model": {"data_shape": [28, 28, 1], "latent_dim": 64, "filters": 32, "seed": 0},
+        "class": "WGANGP", "model": {"data_shape": [28, 28, 1], "latent_dim": 64, "filters": 32,
+                                     "generator_filters": 64, "seed": 0},
         # The critic's optimizer takes 5 updates per generator step: its rate decays over 5x the steps.
         "compile": {"d_optimizer": _adam(4e-4, 0.5, 0.9, decay_steps=5 * _WGAN_STEPS),
                     "g_optimizer": _adam(4e-4, 0.5, 0.9, decay_steps=_WGAN_STEPS)},
         "fit": {"epochs": _WGAN_EPOCHS, "batch_size": 64}, "ema": 0.999, "ema_start": 500, "eval_every": 20,
-        "description": "Gulrajani et al. 2017 WGAN-GP (layer-norm conv critic, 5 critic steps, lambda 10), rates "
+        "description": "Gulrajani et al. 2017 WGAN-GP (layer-norm conv critic of 32 filters, generator of 64, 5 critic "
+                       "steps, lambda 10), rates "
                        "decaying linearly to 0 as in the paper's CIFAR runs, with a generator EMA, on the 4,000 "
                        "training digits of mnist_5k.",
     },

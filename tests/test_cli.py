@@ -51,6 +51,17 @@ def test_train_with_ema_and_gif_saves_the_average(tmp_path):
     assert np.abs(loaded.generate(4, seed=0) - loaded.generate(4, seed=0, ema=False)).max() > 1e-6
 
 
+@pytest.mark.parametrize("model", ["dcgan", "wgan_gp"])
+def test_train_generator_filters_widens_g_alone(model, tmp_path):
+    out = tmp_path / "run"
+    assert _train(model, out, "--generator-filters", "8") == 0
+    loaded = keras_gan.zoo.load(str(out), compile=False)
+    assert loaded.filters == 4 and loaded.generator_filters == 8
+    narrow = getattr(keras_gan, cli.MODELS[model])(loaded.data_shape, latent_dim=8, filters=4)
+    assert loaded.generator.count_params() > narrow.generator.count_params()
+    assert loaded.discriminator.count_params() == narrow.discriminator.count_params()
+
+
 def test_train_from_a_folder_of_images(tmp_path):
     pytest.importorskip("tensorflow")
     from PIL import Image

@@ -266,7 +266,7 @@ def _write(path, results, steps):
 
 def merge(paths, out):
     """Joins the `results.json` (and sample files) of several runs into one table and one scatter plot."""
-    results, samples, steps = {}, {}, None
+    results, samples, steps, drawn_seed = {}, {}, None, {}
     for path in paths:
         with open(path) as f:
             data = json.load(f)
@@ -274,9 +274,12 @@ def merge(paths, out):
         for key, runs in data["runs"].items():
             row, mixture = key.split("/")
             results.setdefault((row, mixture), {}).update({int(seed): r for seed, r in runs.items()})
+            # A run's sample file holds its first seed: the plot shows the smallest seed of all the files.
+            first = min(int(seed) for seed in runs)
             sample_path = os.path.join(os.path.dirname(path), f"samples_{row}_{mixture}.npy")
-            if os.path.exists(sample_path):
+            if os.path.exists(sample_path) and first < drawn_seed.get((row, mixture), first + 1):
                 samples[row, mixture] = np.load(sample_path)
+                drawn_seed[row, mixture] = first
     mixtures = [m for m in ("ring8", "grid25") if any(k[1] == m for k in results)]
     rows = [r for r in ROWS if any(k[0] == r for k in results)]
     seeds = sorted({seed for runs in results.values() for seed in runs})

@@ -1,5 +1,8 @@
 """The 2-D mode-collapse protocol runs in a tiny configuration and prints its table beside the published rows."""
 
+import json
+
+import numpy as np
 import pytest
 from conftest import load_bench
 
@@ -27,3 +30,20 @@ def test_pacgan_rows_batch_100_packs_as_the_papers_code():
         model, batch_size, scaled = bench.build(row, 0)
         assert model.pack == pack and batch_size == 100 * pack and not scaled
         assert model.discriminator.input_shape == (None, 2 * pack)
+
+
+def test_merge_draws_the_smallest_seed_whatever_the_order(tmp_path, monkeypatch):
+    bench = load_bench("mode_collapse_2d")
+    paths = []
+    for seed in (3, 0, 5):
+        run_dir = tmp_path / f"s{seed}"
+        run_dir.mkdir()
+        figures = [{"steps": 10, "modes": seed, "high_quality": 0.5, "seconds": 1.0}]
+        (run_dir / "results.json").write_text(json.dumps({"steps": [10], "runs": {"gan/ring8": {str(seed): figures}}}))
+        np.save(run_dir / "samples_gan_ring8.npy", np.full((4, 2), float(seed), "float32"))
+        paths.append(str(run_dir / "results.json"))
+    drawn = {}
+    monkeypatch.setattr(bench, "scatter", lambda samples, *args: drawn.update(samples))
+    results, _ = bench.merge(paths, str(tmp_path / "merged"))
+    assert sorted(results["gan", "ring8"]) == [0, 3, 5]
+    np.testing.assert_array_equal(drawn["gan", "ring8"], np.zeros((4, 2), "float32"))

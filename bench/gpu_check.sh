@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The GPU check: one command for a lent GPU machine, about 6 minutes on an H200.
+# The GPU check: one command for a lent GPU machine, at most BUDGET=450 seconds.
 #
-#   bash bench/gpu_check.sh                      # on the device: OUT=... WHEELS=wheels (carried)
+#   WHEELS=.whl bash bench/gpu_check.sh          # on the device: OUT=... WHEELS=<carried wheel folder>
 #   DRY_RUN=1 bash bench/gpu_check.sh            # here, on the CPU: the same steps, smaller
 #
 # Installs what the device image lacks (keras, namex, optree, mlxtend) from carried wheels, runs the
@@ -13,11 +13,18 @@ OUT=${OUT:-bench/results/gpu_check}
 WHEELS=${WHEELS:-wheels}
 mkdir -p "$OUT"
 export PYTHONUNBUFFERED=1 PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
-if [ -d "$WHEELS" ]; then
-  pip install -q --no-index --no-deps "$WHEELS"/*.whl || echo "wheel install failed"
+export XLA_PYTHON_CLIENT_PREALLOCATE=false  # JAX takes memory as it needs it: peak-memory figures stay comparable
+# The device image has python3 (the interpreter that holds its jax and torch) and maybe no `python`.
+if ! command -v python >/dev/null; then
+  mkdir -p /tmp/gpu_check_bin && ln -sf "$(command -v python3)" /tmp/gpu_check_bin/python
+  export PATH="/tmp/gpu_check_bin:$PATH"
+fi
+if [ -d "$WHEELS" ]; then  # beside the image's packages, not over them
+  python -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target /tmp/gpu_check_site \
+    "$WHEELS"/*.whl && export PYTHONPATH="$PYTHONPATH:/tmp/gpu_check_site" || echo "wheel install failed"
 fi
 TESTS="tests/test_layers.py tests/test_mixed_precision.py tests/test_keras_habits.py"
-if [ "${DRY_RUN:-0}" = 1 ]; then STEPS=3; BATCH=32; SAMPLES=512; TEST_LIMIT=900; TESTS=tests/test_layers.py
+if [ "${DRY_RUN:-0}" = 1 ]; then STEPS=3; BATCH=32; SAMPLES=512; TEST_LIMIT=900; TESTS=tests/test_layers.py; BUDGET=${BUDGET:-3000}
   DN_ARGS="--models gan --step-scale 0.1"
 else STEPS=20; BATCH=256; SAMPLES=8192; TEST_LIMIT=150; DN_ARGS="--models dcgan64 wgan_gp"; fi
 
@@ -43,24 +50,33 @@ print(json.dumps(info, indent=1))
 PY
 cat "$OUT/devices.json"
 
+# Every step gets at most its cap and what is left of BUDGET seconds (the device's command limit is 10
+# minutes): the benchmarks first, the tests last, and whatever finished is merged at the end.
+DEADLINE=$((SECONDS + ${BUDGET:-450}))
 status=0
-for backend in jax torch; do
-  # shellcheck disable=SC2086
-  KERAS_BACKEND=$backend timeout "$TEST_LIMIT" python -m pytest -q -x -p no:cacheprovider $TESTS \
-    > "$OUT/tests_$backend.txt" 2>&1
-  rc=$?; status=$((status || rc)); echo "tests on $backend: rc=$rc, $(tail -1 "$OUT/tests_$backend.txt")"
-done
+step() {  # step CAP NAME COMMAND...: run under a timeout, note a failure or a timeout, go on
+  local cap=$1 name=$2 left=$((DEADLINE - SECONDS)); shift 2
+  if [ "$left" -lt 20 ]; then echo "$name: skipped, out of time"; status=1; return; fi
+  [ "$cap" -gt "$left" ] && cap=$left
+  local t0=$SECONDS; timeout "$cap" "$@"; local rc=$?
+  echo "$name: rc=$rc in $((SECONDS - t0)) s (cap $cap s)"; [ "$rc" = 0 ] || status=1
+}
 for policy in float32 mixed_bfloat16; do
-  timeout 200 python bench/benchmark.py --backends jax,torch --steps "$STEPS" --warmup 3 --rounds 1 \
-    --batch-size "$BATCH" --dtype-policy "$policy" --json "$OUT/train_$policy.json" \
-    || { status=1; echo "training benchmark ($policy) failed or ran out of time"; }
+  step 150 "training benchmark ($policy)" python bench/benchmark.py --backends jax,torch --steps "$STEPS" \
+    --warmup 3 --rounds 1 --batch-size "$BATCH" --dtype-policy "$policy" --json "$OUT/train_$policy.json"
 done
+step 90 "sampling benchmark" python bench/sampling.py --backends jax,torch --samples "$SAMPLES" --rounds 3 \
+  --json "$OUT/sampling.json"
 # The default networks beside hand-written loops: the two largest (the others are CPU-sized).
 # shellcheck disable=SC2086
-timeout 180 python bench/default_networks.py --backends jax torch --rounds 1 $DN_ARGS \
-  --json "$OUT/default_networks.json" || { status=1; echo "default-networks benchmark failed or ran out of time"; }
-timeout 120 python bench/sampling.py --backends jax,torch --samples "$SAMPLES" --rounds 3 \
-  --json "$OUT/sampling.json" || status=1
+step 150 "default-networks benchmark" python bench/default_networks.py --backends jax torch --rounds 1 $DN_ARGS \
+  --json "$OUT/default_networks.json"
+for backend in jax torch; do
+  # shellcheck disable=SC2086
+  step "$TEST_LIMIT" "tests on $backend" env KERAS_BACKEND=$backend python -m pytest -q -x -p no:cacheprovider \
+    $TESTS > "$OUT/tests_$backend.txt" 2>&1
+  tail -1 "$OUT/tests_$backend.txt"
+done
 
 python - "$OUT" <<'PY'
 import glob, json, os, sys

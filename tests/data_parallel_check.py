@@ -185,6 +185,14 @@ def main(argv=None):
     parser.add_argument("--crash-at-epoch", type=int, default=0)
     args = parser.parse_args(argv)
     _configure(args)
+    try:
+        return _run(args)
+    finally:  # torch: leave the gloo group before exit (a live group's threads can abort the exit)
+        if "torch.distributed" in sys.modules and sys.modules["torch.distributed"].is_initialized():
+            sys.modules["torch.distributed"].destroy_process_group()
+
+
+def _run(args):
     import numpy as np
 
     arrays = {}

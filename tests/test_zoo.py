@@ -17,12 +17,16 @@ REFERENCE = os.path.join(HERE, "data", "zoo_reference.npz")
 
 def test_retrained_entries_record_their_recipe_and_curve():
     """Entries trained on the 4,000 training digits carry the recipe and the figures along the run."""
+    from keras_gan.zoo import train
+
     for name, record in zoo.manifest()["entries"].items():
         if record["dataset"] != "mnist_5k_train":
             continue
         with open(os.path.join(zoo.zoo_dir(), record["path"], zoo.METADATA_FILE)) as f:
             meta = json.load(f)
         assert meta["recipe"]["model"] == record["config"] and meta["recipe"]["fit"]["epochs"] > 0
+        # the stored weights are the recipe's: `python -m keras_gan.zoo.train NAME` rebuilds this model
+        assert record["config"] == train.RECIPES[name]["model"], name
         curve = meta.get("curve", [])
         assert all(a["steps"] < b["steps"] for a, b in zip(curve, curve[1:]))
         if curve:

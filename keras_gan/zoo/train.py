@@ -53,23 +53,26 @@ RECIPES = {
     },
     "dcgan_mnist": {
         "class": "DCGAN", "model": {"data_shape": [28, 28, 1], "latent_dim": 64, "filters": 64, "seed": 0,
-                                    "augment": "translation,cutout", "augment_p": "adaptive"},
+                                    "augment": "translation,cutout", "augment_p": "adaptive",
+                                    "d_normalization": "spectral"},
         "compile": {"d_optimizer": _adam(1e-3, decay_steps=_DCGAN_STEPS), "g_optimizer": _adam(2e-3, decay_steps=_DCGAN_STEPS),
                     "loss": "hinge"},
         "fit": {"epochs": _DCGAN_EPOCHS, "batch_size": 64}, "ema": 0.999, "ema_start": 1000, "eval_every": 20,
-        "description": "Radford et al. 2015 DCGAN trained with the hinge loss, adaptive DiffAugment (ADA's p "
-                       "schedule; translation, cutout) and a generator EMA, on the 4,000 training digits of mnist_5k.",
+        "description": "Radford et al. 2015 DCGAN with a spectrally normalized discriminator (SN-GAN, Miyato et al. "
+                       "2018), trained with the hinge loss, adaptive DiffAugment (ADA's p schedule; translation, "
+                       "cutout) and a generator EMA, on the 4,000 training digits of mnist_5k.",
     },
     "cgan_mnist": {
         "class": "ConditionalGAN", "model": {"data_shape": [28, 28, 1], "num_classes": 10, "latent_dim": 100,
                                              "filters": 64, "conditioning": "projection", "seed": 0,
-                                             "augment": "translation,cutout", "augment_p": "adaptive"},
+                                             "augment": "translation,cutout", "augment_p": "adaptive",
+                                             "d_normalization": "spectral"},
         "compile": {"d_optimizer": _adam(1e-3, decay_steps=_CGAN_STEPS), "g_optimizer": _adam(2e-3, decay_steps=_CGAN_STEPS),
                     "loss": "hinge"},
         "fit": {"epochs": _CGAN_EPOCHS, "batch_size": 64}, "labels": True, "ema": 0.999, "ema_start": 1000,
         "eval_every": 20,
-        "description": "Mirza & Osindero 2014 conditional DCGAN-style GAN with a projection discriminator "
-                       "(Miyato & Koyama 2018), trained with the hinge loss, adaptive DiffAugment (translation, "
+        "description": "Mirza & Osindero 2014 conditional DCGAN-style GAN with a spectrally normalized projection "
+                       "discriminator (Miyato & Koyama 2018), trained with the hinge loss, adaptive DiffAugment (translation, "
                        "cutout) and a generator EMA, on the 4,000 labelled training digits of mnist_5k.",
     },
     "wgan_gp_mnist": {

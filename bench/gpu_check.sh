@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The GPU check: one command for a lent GPU machine, at most BUDGET=450 seconds.
 #
-#   WHEELS=.whl bash bench/gpu_check.sh          # on the device: OUT=... WHEELS=<carried wheel folder>
+#   bash bench/gpu_check.sh                      # on the device: OUT=... WHEELS=<carried wheels, default .whl>
 #   DRY_RUN=1 bash bench/gpu_check.sh            # here, on the CPU: the same steps, smaller
 #
 # Installs what the device image lacks (keras, namex, optree, mlxtend) from carried wheels, runs the
@@ -10,7 +10,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 OUT=${OUT:-bench/results/gpu_check}
-WHEELS=${WHEELS:-wheels}
+WHEELS=${WHEELS:-.whl}
 mkdir -p "$OUT"
 export PYTHONUNBUFFERED=1 PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
 export XLA_PYTHON_CLIENT_PREALLOCATE=false  # JAX takes memory as it needs it: peak-memory figures stay comparable
@@ -75,7 +75,7 @@ for backend in jax torch; do
   # shellcheck disable=SC2086
   step "$TEST_LIMIT" "tests on $backend" env KERAS_BACKEND=$backend python -m pytest -q -x -p no:cacheprovider \
     $TESTS > "$OUT/tests_$backend.txt" 2>&1
-  tail -1 "$OUT/tests_$backend.txt"
+  [ -f "$OUT/tests_$backend.txt" ] && tail -1 "$OUT/tests_$backend.txt"
 done
 
 python - "$OUT" <<'PY'

@@ -30,7 +30,7 @@ def image_parser(description, *, epochs, batch_size, out, latent_dim=100):
     return parser
 
 
-def recipe_flags(parser, *, augment, ema, lr, beta_1=0.5, g_lr=None, decay="none"):
+def recipe_flags(parser, *, augment, ema, lr, beta_1=0.5, g_lr=None, decay="none", loss=None):
     """Adds the training-recipe flags: augmentation, generator EMA, learning rates (G's `g_lr`, default `lr`)
     and their schedule."""
     parser.add_argument("--augment", default=augment,
@@ -40,7 +40,7 @@ def recipe_flags(parser, *, augment, ema, lr, beta_1=0.5, g_lr=None, decay="none
     parser.add_argument("--d-lr", type=float, default=lr, help="discriminator learning rate")
     parser.add_argument("--g-lr", type=float, default=lr if g_lr is None else g_lr, help="generator learning rate")
     parser.add_argument("--beta-1", type=float, default=beta_1, help="Adam's beta_1 for both networks")
-    parser.add_argument("--loss", default=None, help="adversarial loss, e.g. hinge (default: the model's)")
+    parser.add_argument("--loss", default=loss, help="adversarial loss, e.g. hinge (default: the model's)")
     parser.add_argument("--decay", default=decay, choices=["none", "linear"],
                         help="learning-rate schedule: constant, or falling linearly to 0 over the run")
 

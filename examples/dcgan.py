@@ -3,8 +3,8 @@
     KERAS_BACKEND=jax python examples/dcgan.py --out out/dcgan
 
 The defaults fit the Quick start's budget (about 3 minutes on a 2-core CPU): a narrow network
-(`--filters 32`), a 64-dimensional z, 45 epochs, Adam(β1 = 0.5) at 1e-3 for D and 2e-3 for G (two timescales,
-G the faster) and a generator EMA (0.99). The zoo's `dcgan_mnist` is the long recipe (`python -m keras_gan.zoo.train dcgan_mnist`).
+(`--filters 32`), a 64-dimensional z, 45 epochs, the hinge loss, Adam(β1 = 0.5) at 1e-3 for D and 2e-3 for G (two
+timescales, G the faster) and a generator EMA (0.995). The zoo's `dcgan_mnist` is the long recipe (`python -m keras_gan.zoo.train dcgan_mnist`).
 """
 
 from _common import (augment_policy, d_normalization, image_parser, load_data, recipe_compile, recipe_flags,
@@ -18,7 +18,7 @@ def main(argv=None):
     parser.add_argument("--generator-filters", type=int, help="width of G alone (default: --filters)")
     parser.add_argument("--d-normalization", default="batch",
                         help="normalization in D: batch (DCGAN), spectral (SN-GAN), layer or none")
-    recipe_flags(parser, augment="none", ema=0.99, lr=1e-3, g_lr=2e-3)
+    recipe_flags(parser, augment="none", ema=0.995, lr=1e-3, g_lr=2e-3, loss="hinge")
     args = parser.parse_args(argv)
 
     import keras_gan

@@ -69,6 +69,11 @@ def test_policy_names_are_checked():
         keras_gan.GAN((2,), augment="translation")
     with pytest.raises(ValueError, match="adaptive"):
         keras_gan.DCGAN((28, 28, 1), filters=4, augment="cutout", augment_p=1.5)
+    # The message names what came, not a stand-in.
+    with pytest.raises(ValueError, match="got None"):
+        keras_gan.DCGAN((28, 28, 1), filters=4, augment="cutout", augment_p=None)
+    with pytest.raises(ValueError, match="got 'often'"):
+        keras_gan.DCGAN((28, 28, 1), filters=4, augment="cutout", augment_p="often")
 
 
 def _dcgan(**kwargs):

@@ -165,13 +165,15 @@ class AdversarialModel(AdversarialTrainer, keras.Model):
             )
         self.adaptive_augment = augment_p == "adaptive"
         if not self.adaptive_augment:
+            given = augment_p
             try:
                 augment_p = float(augment_p)
             except (TypeError, ValueError):
                 augment_p = -1.0
             if not 0.0 <= augment_p <= 1.0:
                 raise ValueError(
-                    f"augment_p must be a probability in [0, 1] or 'adaptive', got {augment_p!r}."
+                    f"augment_p must be a probability in [0, 1] or 'adaptive', got {given!r}. "
+                    f"Pass e.g. augment_p=1.0 (always augment) or augment_p='adaptive' (ADA)."
                 )
         self.augment_p = augment_p
         self.ada_target = float(ada_target)

@@ -165,16 +165,16 @@ class AdversarialModel(AdversarialTrainer, keras.Model):
             )
         self.adaptive_augment = augment_p == "adaptive"
         if not self.adaptive_augment:
-            given = augment_p
             try:
-                augment_p = float(augment_p)
+                probability = float(augment_p)
             except (TypeError, ValueError):
-                augment_p = -1.0
-            if not 0.0 <= augment_p <= 1.0:
+                probability = None
+            if probability is None or not 0.0 <= probability <= 1.0:
                 raise ValueError(
-                    f"augment_p must be a probability in [0, 1] or 'adaptive', got {given!r}. "
+                    f"augment_p must be a probability in [0, 1] or 'adaptive', got {augment_p!r}. "
                     f"Pass e.g. augment_p=1.0 (always augment) or augment_p='adaptive' (ADA)."
                 )
+            augment_p = probability
         self.augment_p = augment_p
         self.ada_target = float(ada_target)
         self.ada_kimg = float(ada_kimg)

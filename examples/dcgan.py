@@ -1,34 +1,115 @@
-"""Train a DCGAN (Radford et al. 2015), write sample grids and a loss plot, and print its figures.
+"""DCGAN on MNIST digits (Radford et al. 2015): train, draw, evaluate.
 
     KERAS_BACKEND=jax python examples/dcgan.py --out out/dcgan
 
-The defaults fit the Quick start's budget (about 3 minutes on a 2-core CPU): a narrow network
-(`--filters 32`), a 64-dimensional z, 45 epochs, the hinge loss, Adam(β1 = 0.5) at 1e-3 for D and 2e-3 for G (two
-timescales, G the faster) and a generator EMA (0.995). The zoo's `dcgan_mnist` is the long recipe (`python -m keras_gan.zoo.train dcgan_mnist`).
+The defaults fit the Quick start's budget (a few minutes on a 2-core CPU; `docs/performance.md`): a narrow
+network (`--filters 32`), a 64-dimensional z, 45 epochs, the hinge loss, Adam(β1 = 0.5) at 1e-3 for D and 2e-3 for G
+(two timescales, G the faster) and a generator EMA (0.995). The zoo's `dcgan_mnist` is the long recipe
+(`docs/reproducing.md`).
 """
 
-from _common import (augment_policy, d_normalization, image_parser, load_data, recipe_compile, recipe_flags,
-                     train_and_draw)
+import argparse
+import json
+import math
+import os
+import time
+
+import keras
+import numpy as np
+
+import keras_gan
+
+
+def adam(learning_rate, beta_1, decay_steps=None):
+    """Adam; with `decay_steps`, its rate falls linearly to 0 over that many updates (as SN-GAN trains)."""
+    if decay_steps:
+        learning_rate = keras.optimizers.schedules.PolynomialDecay(learning_rate, decay_steps, end_learning_rate=0.0)
+    return keras.optimizers.Adam(learning_rate, beta_1=beta_1)
 
 
 def main(argv=None):
-    parser = image_parser("Train a DCGAN (Radford et al. 2015).", epochs=45, batch_size=64, out="out/dcgan",
-                          latent_dim=64)
+    parser = argparse.ArgumentParser(description="Train a DCGAN (Radford et al. 2015).")
+    parser.add_argument("--dataset", default="mnist_5k_train",
+                        help="keras_gan.data name (offline: mnist_5k_train, the 4,000 digits the figures do "
+                             "not compare against; mnist_5k; digits)")
+    parser.add_argument("--epochs", type=int, default=45)
+    parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--latent-dim", type=int, default=64)
+    parser.add_argument("--limit", type=int, default=None, help="train on N samples drawn at random (quick runs)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", default="out/dcgan", help="folder for the PNGs and the saved model")
+    parser.add_argument("--figures", type=int, default=1000,
+                        help="samples scored at the end against the 1,000 held-out digits (0: none)")
     parser.add_argument("--filters", type=int, default=32, help="width of the networks")
     parser.add_argument("--generator-filters", type=int, help="width of G alone (default: --filters)")
     parser.add_argument("--d-normalization", default="batch",
                         help="normalization in D: batch (DCGAN), spectral (SN-GAN), layer or none")
-    recipe_flags(parser, augment="none", ema=0.995, lr=1e-3, g_lr=2e-3, loss="hinge")
+    parser.add_argument("--augment", default="none",
+                        help="DiffAugment policy for D, e.g. translation,cutout ('none': off)")
+    parser.add_argument("--ema", type=float, default=0.995, help="GeneratorEMA decay (0: off)")
+    parser.add_argument("--ema-start", type=int, default=0, help="steps before the average starts")
+    parser.add_argument("--d-lr", type=float, default=1e-3, help="discriminator learning rate")
+    parser.add_argument("--g-lr", type=float, default=2e-3, help="generator learning rate")
+    parser.add_argument("--beta-1", type=float, default=0.5, help="Adam's beta_1 for both networks")
+    parser.add_argument("--loss", default="hinge", help="adversarial loss, e.g. hinge (default: the model's)")
+    parser.add_argument("--decay", default="none", choices=["none", "linear"],
+                        help="learning-rate schedule: constant, or falling linearly to 0 over the run")
     args = parser.parse_args(argv)
+    keras.utils.set_random_seed(args.seed)
 
-    import keras_gan
+    # The data: real MNIST digits as float32 in [-1, 1], shape (N, 28, 28, 1); no download.
+    x, _ = keras_gan.data.load(args.dataset, limit=args.limit)
+    os.makedirs(args.out, exist_ok=True)
 
-    x, _ = load_data(args)
-    model = keras_gan.DCGAN(x.shape[1:], latent_dim=args.latent_dim, filters=args.filters,
-                            generator_filters=args.generator_filters, seed=args.seed,
-                            augment=augment_policy(args), d_normalization=d_normalization(args))
-    recipe_compile(model, args, len(x))
-    return train_and_draw(model, args, "dcgan", x)
+    # The model: a generator of transposed convolutions and a convolutional discriminator, built for this shape.
+    model = keras_gan.DCGAN(
+        x.shape[1:], latent_dim=args.latent_dim, filters=args.filters, generator_filters=args.generator_filters,
+        d_normalization=None if args.d_normalization.lower() == "none" else args.d_normalization,
+        augment=None if args.augment.lower() in ("none", "", "off") else args.augment, seed=args.seed,
+    )
+
+    # Two optimizers, one per network. D's takes `d_steps` updates per training step, so a decaying rate is
+    # sized by its own updates.
+    steps = args.epochs * math.ceil(len(x) / args.batch_size)
+    decay = args.decay == "linear"
+    model.compile(
+        d_optimizer=adam(args.d_lr, args.beta_1, decay_steps=steps * model.d_steps if decay else None),
+        g_optimizer=adam(args.g_lr, args.beta_1, decay_steps=steps if decay else None),
+        loss=args.loss,
+    )
+
+    # Training: the progress bar shows d_loss, g_loss and D's mean outputs; `SampleGrid` writes a grid of fixed
+    # latents after every epoch, `GeneratorEMA` keeps the moving average of G that `generate` samples from.
+    callbacks = []
+    if args.ema:
+        callbacks.append(keras_gan.callbacks.GeneratorEMA(args.ema, start=args.ema_start))
+    callbacks.append(keras_gan.callbacks.SampleGrid(os.path.join(args.out, "epochs"), seed=args.seed))
+    start = time.perf_counter()
+    history = model.fit(x, batch_size=args.batch_size, epochs=args.epochs, callbacks=callbacks)
+    seconds = time.perf_counter() - start
+
+    # Pictures and the saved model (`keras.saving.load_model` restores it, both optimizers included).
+    keras_gan.save_image_grid(model.generate(64, seed=args.seed), os.path.join(args.out, "samples.png"))
+    keras_gan.plot_history(history, os.path.join(args.out, "losses.png"))
+    model.save(os.path.join(args.out, "dcgan.keras"))
+    print(f"Trained {args.epochs} epochs on {len(x)} samples with {keras.backend.backend()} in {seconds:.0f} s. "
+          f"Samples: {os.path.join(args.out, 'samples.png')}")
+
+    # Evaluation: samples against the 1,000 held-out digits, on the features of the zoo's MNIST classifier,
+    # beside the floor real training digits reach at that N.
+    if args.figures and x.shape[1:] == (28, 28, 1):
+        _, (x_test, y_test) = keras_gan.metrics.mnist_split()
+        report = keras_gan.metrics.evaluate(model, x_test, y_test, num_samples=args.figures,
+                                            kid_subset_size=min(500, args.figures), verbose=0)
+        floor = keras_gan.zoo.manifest()["baselines"]["mnist_5k"]["frechet_distance"]
+        share = np.asarray(report["class_share"])
+        print(f"Figures ({args.figures:,} samples vs the 1,000 held-out digits, mnist_classifier features): "
+              f"FD {report['frechet_distance']:.2f} (real data: {floor:.2f}), precision {report['precision']:.3f}, "
+              f"recall {report['recall']:.3f}, confidence {report['confidence']:.3f}, "
+              f"class share {share.min():.1%}-{share.max():.1%}")
+        with open(os.path.join(args.out, "figures.json"), "w") as f:
+            json.dump(report, f, indent=1)
+    return history, seconds
 
 
 if __name__ == "__main__":

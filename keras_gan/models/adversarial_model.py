@@ -9,7 +9,7 @@ from keras import ops
 from keras.src.trainers import compile_utils  # MonitorCallback reads directions from its MetricsList
 
 from keras_gan import augment as augment_lib
-from keras_gan import checks, mixed_precision, optimizers
+from keras_gan import checks, mixed_precision, objectives, optimizers
 from keras_gan.backend import AdversarialTrainer, inference_function, moving_average
 from keras_gan.callbacks import FiniteLossGuard, LearningRates
 from keras_gan.networks import is_image_shape
@@ -94,13 +94,27 @@ class AdversarialModel(AdversarialTrainer, keras.Model):
         """Returns fresh `(d_optimizer, g_optimizer)` with the paper's settings."""
         raise NotImplementedError
 
+    def objective_for(self, loss):
+        """The `keras_gan.objectives.Objective` that `compile(loss=...)` names (default: non-saturating)."""
+        return objectives.get(loss or "non_saturating")
+
     def discriminator_loss(self, real, fake, condition=None):
-        """Returns `(loss, aux)`: D's loss on a real and a generated batch, and metrics."""
-        raise NotImplementedError
+        """Returns `(loss, aux)`: D's loss on a real and a generated batch, and metrics.
+
+        The objective's `d_loss` on D's logits plus its `d_regularizer`, which sees the batches
+        as D does (augmented and packed): a penalty on D's inputs is taken between those.
+        """
+        real, fake = (self.pack_batch(self.augment_batch(x)) for x in (real, fake))
+        condition = self.pack_condition(condition)
+        real_logits = self.discriminate(real, condition, augment=False, pack=False)
+        fake_logits = self.discriminate(fake, condition, augment=False, pack=False)
+        loss, aux = self.objective.d_loss(real_logits, fake_logits)
+        penalty, penalty_aux = self.objective.d_regularizer(self, real, fake, condition)
+        return loss + penalty, {**penalty_aux, **aux, **self.augment_statistics(real_logits)}
 
     def generator_loss(self, fake, condition=None):
         """Returns `(loss, aux)`: G's loss given a generated batch, and metrics."""
-        raise NotImplementedError
+        return self.objective.g_loss(self.discriminate(fake, condition)), {}
 
     def discriminate(self, samples, condition=None, augment=True, pack=True):
         """D's float32 logits for `samples` (training mode), after augmentation and packing.
@@ -290,8 +304,9 @@ class AdversarialModel(AdversarialTrainer, keras.Model):
         optimizer.build(self.trainable_variables)
 
     def _set_loss(self, loss):
-        """Validates and stores the named loss."""
-        raise NotImplementedError
+        """Validates the named loss and sets `objective` and `loss_name` from it."""
+        self.objective = self.objective_for(loss)
+        self.loss_name = self.objective.name
 
     def get_compile_config(self):
         if not getattr(self, "compiled", False):
@@ -455,8 +470,11 @@ class AdversarialModel(AdversarialTrainer, keras.Model):
         return {name: trackers[name].result() for name in figures}
 
     def validation_losses(self, real, fake, condition=None):
-        """`(loss, aux)` reported on validation data: D's training loss and its figures."""
-        return self.discriminator_loss(real, fake, condition)
+        """`(loss, aux)` reported on validation data: the objective's D loss, without its regulariser
+        (no input gradients outside training)."""
+        real_logits = self.discriminate(real, condition)
+        loss, aux = self.objective.d_loss(real_logits, self.discriminate(fake, condition))
+        return loss, {**aux, **self.augment_statistics(real_logits)}
 
     def generator_inputs(self, z, condition=None):
         """What the generator takes for latents `z` (conditional models add the labels)."""

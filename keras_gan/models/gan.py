@@ -1,9 +1,8 @@
 """GAN (Goodfellow et al. 2014, arXiv:1406.2661)."""
 
 import keras
-from keras import ops
 
-from keras_gan import checks, losses, networks
+from keras_gan import checks, networks
 from keras_gan.models.adversarial_model import AdversarialModel
 
 
@@ -48,24 +47,6 @@ class GAN(AdversarialModel):
             keras.optimizers.Adam(2e-4, beta_1=0.5, name="d_adam"),
             keras.optimizers.Adam(2e-4, beta_1=0.5, name="g_adam"),
         )
-
-    def _set_loss(self, loss):
-        self.loss_name = loss or "non_saturating"
-        self._g_loss_fn = losses.get_generator_loss(self.loss_name)
-        self._d_loss_fn = losses.get_discriminator_loss(self.loss_name)
-
-    def discriminator_loss(self, real, fake, condition=None):
-        real_logits = self.discriminate(real, condition)
-        fake_logits = self.discriminate(fake, condition)
-        loss = self._d_loss_fn(real_logits, fake_logits)
-        return loss, {
-            "d_real": ops.mean(ops.sigmoid(real_logits)),
-            "d_fake": ops.mean(ops.sigmoid(fake_logits)),
-            **self.augment_statistics(real_logits),
-        }
-
-    def generator_loss(self, fake, condition=None):
-        return self._g_loss_fn(self.discriminate(fake, condition)), {}
 
     def get_config(self):
         return {**super().get_config(), "hidden_units": self.hidden_units, "dropout": self.dropout}

@@ -1,7 +1,5 @@
 """What WGAN and WGAN-GP share: a critic trained on the Wasserstein loss, and their default networks."""
 
-from keras import ops
-
 from keras_gan import checks, networks
 from keras_gan.models.adversarial_model import AdversarialModel
 
@@ -43,13 +41,14 @@ class WassersteinModel(AdversarialModel):
             )
         return networks.mlp_discriminator(self.d_input_shape, self.hidden_units)
 
-    def _set_loss(self, loss):
+    def objective_for(self, loss):
         if loss not in (None, "wasserstein"):
             raise ValueError(f"{type(self).__name__} trains with loss='wasserstein' only, got {loss!r}.")
-        self.loss_name = "wasserstein"
+        return self.wasserstein_objective()
 
-    def generator_loss(self, fake, condition=None):
-        return -ops.mean(self.discriminate(fake, condition)), {}
+    def wasserstein_objective(self):
+        """The critic's objective: `objectives.WassersteinClip` or `objectives.WassersteinGP`."""
+        raise NotImplementedError
 
     def get_config(self):
         return {

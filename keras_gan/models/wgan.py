@@ -1,9 +1,8 @@
 """WGAN with weight clipping (Arjovsky et al. 2017, arXiv:1701.07875)."""
 
 import keras
-from keras import ops
 
-from keras_gan import checks, losses
+from keras_gan import checks, objectives
 from keras_gan.models.wasserstein_model import WassersteinModel
 
 
@@ -51,15 +50,12 @@ class WGAN(WassersteinModel):
         self.clip_critic_weights()
         return result
 
+    def wasserstein_objective(self):
+        return objectives.WassersteinClip(self.clip_value)
+
     def clip_critic_weights(self):
         """Clips every trainable critic weight to `[−clip_value, clip_value]`."""
-        for variable in self.discriminator.trainable_variables:
-            variable.assign(ops.clip(variable.value, -self.clip_value, self.clip_value))
-
-    def discriminator_loss(self, real, fake, condition=None):
-        real_scores = self.discriminate(real, condition)
-        critic_loss = losses.wasserstein_critic_loss(real_scores, self.discriminate(fake, condition))
-        return critic_loss, {"w_distance": -critic_loss, **self.augment_statistics(real_scores)}
+        objectives.WassersteinClip(self.clip_value).clip(self.discriminator)
 
     def get_config(self):
         return {**super().get_config(), "clip_value": self.clip_value}

@@ -1,9 +1,8 @@
 """WGAN-GP (Gulrajani et al. 2017, arXiv:1704.00028)."""
 
 import keras
-from keras import ops
 
-from keras_gan import checks, losses, mixed_precision
+from keras_gan import checks, objectives
 from keras_gan.models.wasserstein_model import WassersteinModel
 
 
@@ -43,44 +42,16 @@ class WGANGP(WassersteinModel):
             keras.optimizers.Adam(1e-4, beta_1=0.0, beta_2=0.9, name="g_adam"),
         )
 
+    def wasserstein_objective(self):
+        return objectives.WassersteinGP(self.gp_weight)
+
     def gradient_penalty(self, real, fake, condition=None):
         """`mean((‖∇D(x̂)‖₂ − 1)²)` on random interpolates of D's inputs `real` and `fake`.
 
         One α per input of D: per sample, or per pack when packing (inputs and
         `condition` already packed).
         """
-        ones = (1,) * len(real.shape[1:])
-        alpha = self._replica_draw(
-            lambda n: keras.random.uniform((n, *ones), seed=self.seed_generator), ops.shape(real)[0]
-        )
-        interpolates = alpha * ops.cast(real, "float32") + (1.0 - alpha) * ops.cast(fake, "float32")
-        # Under float16 the input gradient is taken on D's scaled output, like D's loss.
-        scale = mixed_precision.loss_scale(self.d_optimizer)
-        grads = self._input_gradient(
-            lambda x: self.discriminate(x, condition, augment=False, pack=False) * scale, interpolates
-        )
-        return losses.gradient_penalty(grads / scale)
-
-    def discriminator_loss(self, real, fake, condition=None):
-        # The penalty is taken between the (augmented, packed) inputs D sees.
-        real = self.pack_batch(self.augment_batch(real))
-        fake = self.pack_batch(self.augment_batch(fake))
-        condition = self.pack_condition(condition)
-        real_scores = self.discriminate(real, condition, augment=False, pack=False)
-        critic_loss = losses.wasserstein_critic_loss(
-            real_scores, self.discriminate(fake, condition, augment=False, pack=False)
-        )
-        gp = self.gradient_penalty(real, fake, condition)
-        return critic_loss + self.gp_weight * gp, {
-            "gp": gp, "w_distance": -critic_loss, **self.augment_statistics(real_scores),
-        }
-
-    def validation_losses(self, real, fake, condition=None):
-        # The critic's loss without the penalty (no input gradients outside training).
-        critic_loss = losses.wasserstein_critic_loss(
-            self.discriminate(real, condition), self.discriminate(fake, condition)
-        )
-        return critic_loss, {"w_distance": -critic_loss}
+        return objectives.WassersteinGP(self.gp_weight).gradient_penalty(self, real, fake, condition)
 
     def get_config(self):
         return {**super().get_config(), "gp_weight": self.gp_weight}

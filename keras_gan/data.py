@@ -333,9 +333,9 @@ def _folder_files(directory, labels):
         loose = [e.name for e in os.scandir(directory)
                  if e.is_file() and not e.name.startswith(".") and e.name.lower().endswith(_IMAGE_EXTENSIONS)]
         if loose:
-            warnings.warn(f"{len(loose)} images directly in {directory} are in no class subfolder "
-                          f"({', '.join(classes)}) and were left out; move them into one, or pass labels=None "
-                          f"to train on every image without labels.", stacklevel=3)
+            warnings.warn(f"Left out {len(loose)} image file(s) directly in {directory}, in no class subfolder "
+                          f"({', '.join(classes)}): {_folder_list(sorted(loose))}. Move them into one, or pass "
+                          f"labels=None to train on every image without labels.", stacklevel=3)
         return paths, np.asarray(y, dtype="int32")
     paths, others = _folder_walk(directory)
     if not paths:

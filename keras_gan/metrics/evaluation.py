@@ -11,8 +11,30 @@ from keras_gan.metrics.distances import (
 from keras_gan.metrics.features import feature_network
 
 
-def generate_samples(model, num_samples, *, seed=0, batch_size=500, verbose=1):
-    """Draws `num_samples` from `model` with a progress bar; conditional models get balanced labels.
+def sample_labels(num_samples, num_classes, real_labels=None):
+    """Labels for sampling a conditional model: at the frequencies of `real_labels`, else balanced.
+
+    Each class gets its share of `num_samples` (largest remainders first), in class order cycling
+    through the classes, so balanced data gives `arange(num_samples) % num_classes`.
+    """
+    if real_labels is None:
+        return np.arange(num_samples) % num_classes
+    counts = np.bincount(np.asarray(real_labels, dtype="int64"), minlength=num_classes)[:num_classes]
+    if counts.sum() == 0:
+        raise ValueError(f"real_labels hold no label in 0..{num_classes - 1}; got {np.unique(real_labels)[:10]}.")
+    if np.all(counts == counts[0]):
+        return np.arange(num_samples) % num_classes
+    share = counts / counts.sum() * num_samples
+    quota = np.floor(share).astype(int)
+    quota[np.argsort(quota - share)[: num_samples - quota.sum()]] += 1
+    return np.repeat(np.arange(num_classes), quota)
+
+
+def generate_samples(model, num_samples, *, seed=0, batch_size=500, verbose=1, real_labels=None):
+    """Draws `num_samples` from `model` with a progress bar.
+
+    Conditional models get labels at the frequencies of `real_labels` when given (a model of
+    unbalanced data is judged against data with the same mix), otherwise balanced labels.
 
     Returns:
         `(samples, labels or None)`.
@@ -20,7 +42,7 @@ def generate_samples(model, num_samples, *, seed=0, batch_size=500, verbose=1):
     import keras
 
     num_classes = getattr(model, "num_classes", None)
-    labels = np.arange(num_samples) % num_classes if num_classes else None
+    labels = sample_labels(num_samples, num_classes, real_labels) if num_classes else None
     progress = keras.utils.Progbar(num_samples, unit_name="sample") if verbose else None
     chunks = []
     for index, start in enumerate(range(0, num_samples, batch_size)):
@@ -72,13 +94,15 @@ def evaluate(model, real_images, real_labels=None, *, num_samples=5000, features
     """Samples `model` and computes every figure against `real_images`.
 
     Args:
-        model: a keras-gan model (conditional models are sampled with balanced
-            labels and also get `label_accuracy`: the classifier's accuracy on
-            `generate(labels=c)`).
+        model: a keras-gan model (conditional models are sampled with labels at the
+            frequencies of `real_labels`, balanced without them, and also get
+            `label_accuracy`: the classifier's accuracy on `generate(labels=c)`).
         real_images: the real reference set, in [-1, 1].
-        real_labels: optional; adds `real_accuracy` (the feature network's accuracy on them).
+        real_labels: optional; adds `real_accuracy` (the feature network's accuracy on them)
+            and sets a conditional model's label frequencies.
         num_samples: generated samples (FID/KID/precision are biased in N: compare at equal N).
-        features: `"mnist_classifier"` (offline, 28×28×1), `"inception"`, or a feature object.
+        features: `"mnist_classifier"` (offline, 28×28×1), `"emoji_classifier"` (offline,
+            32×32×3 colour), `"inception"`, or a feature object.
         k: neighbours for precision/recall.
         kid_subset_size: KID subset size.
         seed: sampling seed.
@@ -87,7 +111,7 @@ def evaluate(model, real_images, real_labels=None, *, num_samples=5000, features
     Returns:
         dict of figures (see `compare`).
     """
-    fake, labels = generate_samples(model, num_samples, seed=seed, verbose=verbose)
+    fake, labels = generate_samples(model, num_samples, seed=seed, verbose=verbose, real_labels=real_labels)
     return compare(real_images, fake, features=features, real_labels=real_labels, fake_labels=labels, k=k,
                    kid_subset_size=kid_subset_size)
 

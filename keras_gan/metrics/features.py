@@ -13,8 +13,10 @@ class ClassifierFeatures:
     """Penultimate features and class probabilities of a classifier (TF-GAN's `mnist_frechet_distance` idea).
 
     Args:
-        classifier: a Keras model with layers named `features` and `logits`;
-            default: zoo entry `mnist_classifier` (loaded offline, verified).
+        classifier: a Keras model with layers named `features` and `logits`, or the name of a
+            zoo judge: `"mnist_classifier"` (default; 28×28×1 digits) or `"emoji_classifier"`
+            (32×32×3 colour images; larger square images are area-resized to 32×32 first).
+            Zoo judges load offline, verified.
         batch_size: images per forward pass.
     """
 
@@ -23,10 +25,11 @@ class ClassifierFeatures:
     def __init__(self, classifier=None, batch_size=500):
         import keras
 
-        if classifier is None:
+        if classifier is None or isinstance(classifier, str):
             from keras_gan import zoo
 
-            classifier = zoo.load("mnist_classifier", compile=False)
+            self.name = classifier or "mnist_classifier"
+            classifier = zoo.load(self.name, compile=False)
         self.classifier = classifier
         self.input_shape = tuple(classifier.inputs[0].shape[1:])
         self.batch_size = batch_size
@@ -37,6 +40,11 @@ class ClassifierFeatures:
     def __call__(self, images):
         """Returns `(features (n, d), probabilities (n, classes))` as float64 numpy."""
         images = np.asarray(images, dtype="float32")
+        height = self.input_shape[0]
+        if (images.ndim == 4 and images.shape[3:] == self.input_shape[2:] and images.shape[1] == images.shape[2]
+                and images.shape[1] > height and images.shape[1] % height == 0):
+            k = images.shape[1] // height  # e.g. 64×64 samples for a 32×32 judge: average each k×k block
+            images = images.reshape(len(images), height, k, height, k, -1).mean(axis=(2, 4))
         if images.shape[1:] != self.input_shape:
             raise ValueError(f"The feature network takes images of shape {self.input_shape}, got {images.shape[1:]}. "
                              f"Use features='inception' for other image sizes.")
@@ -91,11 +99,11 @@ class InceptionFeatures:
 def feature_network(features):
     """`"mnist_classifier"`, `"inception"` or an object returning `(features, probabilities)` → that object."""
     if isinstance(features, str):
-        if features == "mnist_classifier":
-            return ClassifierFeatures()
+        if features in ("mnist_classifier", "emoji_classifier"):
+            return ClassifierFeatures(features)
         if features in ("inception", "inception_v3"):
             return InceptionFeatures()
-        raise ValueError(f"Unknown feature network {features!r}: use 'mnist_classifier', 'inception', "
+        raise ValueError(f"Unknown feature network {features!r}: use 'mnist_classifier', 'emoji_classifier', 'inception', "
                          f"or pass ClassifierFeatures(model) / InceptionFeatures(weights=path).")
     if not callable(features):
         raise ValueError(f"features must be a name or a callable returning (features, probabilities), got {features!r}.")

@@ -33,6 +33,14 @@ _CGAN_EPOCHS = 200
 _CGAN_STEPS = _CGAN_EPOCHS * -(-4000 // 64)
 _WGAN_EPOCHS = 220
 _WGAN_STEPS = _WGAN_EPOCHS * -(-4000 // 64)  # generator steps
+_EMOJI_EPOCHS = 220
+_EMOJI_STEPS = _EMOJI_EPOCHS * -(-3196 // 64)  # noto_emoji_train: 3,196 images, batch 64
+_CGAN_EMOJI_EPOCHS = 130
+_CGAN_EMOJI_STEPS = _CGAN_EMOJI_EPOCHS * -(-3196 // 64)
+
+# The colour entries: 32×32 emoji, judged by `emoji_classifier` against the 585 held-out images.
+_EMOJI = {"dataset": "noto_emoji_train", "test_dataset": "noto_emoji_test", "data": {"image_size": 32},
+          "features": "emoji_classifier"}
 
 
 # Each entry: model class and arguments, compile arguments (optimizer specs, loss), fit
@@ -87,7 +95,44 @@ RECIPES = {
                        "decaying linearly to 0 as in the paper's CIFAR runs, with a generator EMA, on the 4,000 "
                        "training digits of mnist_5k.",
     },
+    "dcgan_emoji": {
+        **_EMOJI,
+        "class": "DCGAN", "model": {"data_shape": [32, 32, 3], "latent_dim": 128, "filters": 64, "seed": 0,
+                                    "augment": "translation,cutout,color", "augment_p": "adaptive",
+                                    "d_normalization": "spectral"},
+        "compile": {"d_optimizer": _adam(1e-3, decay_steps=_EMOJI_STEPS),
+                    "g_optimizer": _adam(2e-3, decay_steps=_EMOJI_STEPS), "loss": "hinge"},
+        "fit": {"epochs": _EMOJI_EPOCHS, "batch_size": 64}, "ema": 0.999, "ema_start": 1000, "eval_every": 20,
+        "description": "Radford et al. 2015 DCGAN at 32x32x3 with a spectrally normalized discriminator, the hinge "
+                       "loss, adaptive DiffAugment (translation, cutout, colour) and a generator EMA, on the 3,196 "
+                       "training emoji of noto_emoji (Google's Noto Emoji, Apache-2.0).",
+    },
+    "cgan_emoji": {
+        **_EMOJI,
+        "class": "ConditionalGAN", "model": {"data_shape": [32, 32, 3], "num_classes": 9, "latent_dim": 128,
+                                             "filters": 64, "conditioning": "projection", "seed": 0,
+                                             "augment": "translation,cutout,color", "augment_p": "adaptive",
+                                             "d_normalization": "spectral"},
+        "compile": {"d_optimizer": _adam(1e-3, decay_steps=_CGAN_EMOJI_STEPS),
+                    "g_optimizer": _adam(2e-3, decay_steps=_CGAN_EMOJI_STEPS), "loss": "hinge"},
+        "fit": {"epochs": _CGAN_EMOJI_EPOCHS, "batch_size": 64}, "labels": True, "ema": 0.999, "ema_start": 1000,
+        "eval_every": 10,
+        "description": "Conditional DCGAN-style GAN at 32x32x3 on the 9 emoji categories, with a spectrally "
+                       "normalized projection discriminator (Miyato & Koyama 2018), the hinge loss, adaptive "
+                       "DiffAugment (translation, cutout, colour) and a generator EMA, on the 3,196 labelled "
+                       "training emoji of noto_emoji (Google's Noto Emoji, Apache-2.0).",
+    },
 }
+
+
+def _test_set(recipe):
+    """The held-out images and labels an entry is judged against."""
+    import keras_gan
+
+    if "test_dataset" in recipe:
+        return keras_gan.data.load(recipe["test_dataset"], **recipe.get("data", {}))
+    _, test = keras_gan.metrics.mnist_split()
+    return test
 
 
 def train(name, out=None, epochs=None):
@@ -113,21 +158,23 @@ def train(name, out=None, epochs=None):
     else:
         keras.utils.set_random_seed(0)
         # The 4,000 training digits: the figures compare samples against the other 1,000.
-        x, y = keras_gan.data.load(recipe.get("dataset", "mnist_5k_train"))
+        x, y = keras_gan.data.load(recipe.get("dataset", "mnist_5k_train"), **recipe.get("data", {}))
         model = getattr(keras_gan, recipe["class"])(**recipe["model"])
         model.compile(**compile_arguments(recipe))
         callbacks = [keras_gan.callbacks.GeneratorEMA(recipe["ema"], start=recipe.get("ema_start", 0))
                      ] if recipe.get("ema") else []
         curve = None
         if recipe.get("eval_every"):
-            _, (x_test, _) = keras_gan.metrics.mnist_split()
-            curve = keras_gan.metrics.Evaluation(x_test, every=recipe["eval_every"], num_samples=NUM_SAMPLES,
-                                                 kid_subset_size=KID_SUBSET)
+            x_test, _ = _test_set(recipe)
+            curve = keras_gan.metrics.Evaluation(x_test, every=recipe["eval_every"],
+                                                 num_samples=min(NUM_SAMPLES, len(x_test)),
+                                                 kid_subset_size=min(KID_SUBSET, len(x_test) // 2),
+                                                 features=recipe.get("features", "mnist_classifier"))
             callbacks.append(curve)
         history = model.fit(x, y if recipe.get("labels") else None, callbacks=callbacks, **fit_args)
     seconds = time.perf_counter() - start
     if not recipe.get("classifier"):
-        figures = entry_figures(model)
+        figures = entry_figures(model, recipe)
     in_zoo = out is None
     directory = out or os.path.join(zoo.zoo_dir(), name)
     command = f"KERAS_BACKEND={keras.backend.backend()} python -m keras_gan.zoo.train {name}"
@@ -166,7 +213,7 @@ def train(name, out=None, epochs=None):
     if recipe.get("labels"):  # one row per class
         import numpy as np
 
-        images = model.generate(100, labels=np.repeat(np.arange(10), 10), seed=0)
+        images = model.generate(10 * model.num_classes, labels=np.repeat(np.arange(model.num_classes), 10), seed=0)
         keras_gan.save_image_grid(images, os.path.join(directory, "samples.png"), columns=10)
     elif not recipe.get("classifier"):
         keras_gan.save_image_grid(model.generate(64, seed=0), os.path.join(directory, "samples.png"))
@@ -195,6 +242,7 @@ def recipe_record(recipe, fit_args):
 NUM_SAMPLES = 1000
 KID_SUBSET = 500  # 100 subsets of 500 from each 1,000: a spread to report
 SUMMARY_KEYS = ("frechet_distance", "kid", "inception_score", "precision", "recall", "label_accuracy",
+                "mean_per_class_frechet_distance",
                 "num_fake", "num_real", "test_accuracy")
 
 
@@ -203,12 +251,58 @@ def _rounded(report):
             for k, v in report.items()}
 
 
-def entry_figures(model):
-    """A GAN's figures against the held-out digits (`keras_gan.metrics.evaluate`, 1,000 vs 1,000)."""
+def entry_figures(model, recipe=None):
+    """A GAN's figures against its held-out set (`keras_gan.metrics.evaluate`, N fakes = N held-out, at most 1,000).
+
+    Conditional models are sampled with labels at the held-out set's frequencies, and also get the
+    mean and per-class FD of each class's samples against that class's held-out images.
+    """
+    import numpy as np
+
     from keras_gan import metrics
 
-    _, (x_test, y_test) = metrics.mnist_split()
-    return _rounded(metrics.evaluate(model, x_test, y_test, num_samples=NUM_SAMPLES, kid_subset_size=KID_SUBSET))
+    recipe = recipe or {}
+    x_test, y_test = _test_set(recipe)
+    features = recipe.get("features", "mnist_classifier")
+    n = min(NUM_SAMPLES, len(x_test))
+    figures = metrics.evaluate(model, x_test, y_test, num_samples=n, kid_subset_size=min(KID_SUBSET, n // 2),
+                               features=features)
+    if features != "mnist_classifier" and getattr(model, "num_classes", None):
+        network = metrics.feature_network(features)
+        real_features, _ = network(x_test)
+        per_class = []
+        for c in range(model.num_classes):
+            count = int(np.sum(y_test == c))
+            fake_features, _ = network(model.generate(count, labels=np.full(count, c), seed=1000 + c))
+            per_class.append(metrics.frechet_distance(real_features[y_test == c], fake_features))
+        figures["per_class_frechet_distance"] = per_class
+        figures["mean_per_class_frechet_distance"] = float(np.mean(per_class))
+    return _rounded(figures)
+
+
+def emoji_baseline_figures():
+    """Real emoji scored like a GAN: as many train images as held out (585, a fixed draw) against the held-out ones.
+
+    Also the per-category FD of real train images against the held-out ones of the same category.
+    """
+    import numpy as np
+
+    import keras_gan
+    from keras_gan import metrics
+
+    x, y = keras_gan.data.load("noto_emoji_train", image_size=32)
+    x_test, y_test = keras_gan.data.load("noto_emoji_test", image_size=32)
+    pick = np.sort(np.random.default_rng(0).choice(len(x), len(x_test), replace=False))
+    report = metrics.compare(x_test, x[pick], features="emoji_classifier", real_labels=y_test, fake_labels=y[pick],
+                             kid_subset_size=len(x_test) // 2)
+    network = metrics.feature_network("emoji_classifier")
+    real_features, _ = network(x_test)
+    train_features, _ = network(x)
+    per_class = [metrics.frechet_distance(real_features[y_test == c], train_features[y == c][: int(np.sum(y_test == c))])
+                 for c in range(9)]
+    report["per_class_frechet_distance"] = per_class
+    report["mean_per_class_frechet_distance"] = float(np.mean(per_class))
+    return _rounded(report)
 
 
 def baseline_figures():
@@ -248,7 +342,7 @@ def refresh_figures(name):
     from keras_gan import zoo
 
     record = zoo.manifest()["entries"][name]
-    figures = entry_figures(zoo.load(name, compile=False))
+    figures = entry_figures(zoo.load(name, compile=False), RECIPES.get(name))
     directory = os.path.join(zoo.zoo_dir(), record["path"])
     meta_path = os.path.join(directory, zoo.METADATA_FILE)
     with open(meta_path) as f:
@@ -273,8 +367,13 @@ def main(argv=None):
     if args.figures:
         from keras_gan.metrics import format_report
 
-        reports = {"real data (train vs held-out)": baseline_figures()}
-        _write_manifest("mnist_5k", baseline=summary(reports["real data (train vs held-out)"]))
+        reports = {}
+        if any("features" not in RECIPES[n] for n in args.name):
+            reports["real digits (train vs held-out)"] = baseline_figures()
+            _write_manifest("mnist_5k", baseline=summary(reports["real digits (train vs held-out)"]))
+        if any(RECIPES[n].get("features") == "emoji_classifier" for n in args.name):
+            reports["real emoji (train vs held-out)"] = emoji_baseline_figures()
+            _write_manifest("noto_emoji", baseline=summary(reports["real emoji (train vs held-out)"]))
         for name in args.name:
             reports[name] = refresh_figures(name)
         print(format_report(reports))

@@ -89,9 +89,9 @@ def _mixture(name, num_samples=25_000, seed=0):
 
 
 def _mnist_5k_train():
-    from keras_gan.metrics import mnist_split
+    from keras_gan.splits import stratified_split  # metrics.mnist_split's train part, without importing metrics
 
-    (x, y), _ = mnist_split()
+    (x, y), _ = stratified_split(*_mnist_5k(), 100)
     return x, y
 
 
@@ -253,11 +253,12 @@ def from_directory(directory, image_size=(64, 64), *, channels=None, background=
         if path not in probed:
             continue
         try:
-            image = _decode_image(path, size, aspect, fill, "L" if channels == 1 else "RGB")
+            image = _read_image(path)
         except Exception as error:  # a header that reads and a body that does not (truncated files)
             failed[path] = error
             continue
-        x[len(kept)] = np.asarray(image).reshape(*size, channels)
+        x[len(kept)] = np.asarray(_fit_image(image, size, aspect, fill, "L" if channels == 1 else "RGB")).reshape(
+            *size, channels)
         kept.append(index)
     if failed:
         names = [f"{os.path.relpath(p, directory)} ({type(e).__name__}: {e})" for p, e in sorted(failed.items())]
@@ -374,12 +375,18 @@ def _probe_image(path, fill):
     return (height, width), gray
 
 
-def _decode_image(path, size, aspect, fill, mode):
-    """The image at `path`, upright, on `fill`, cropped or padded to `size`, as a Pillow image of `mode`."""
+def _read_image(path):
+    """The image at `path`, decoded and turned upright by its orientation tag."""
     from PIL import Image, ImageOps
 
     with Image.open(path) as image:
-        image = ImageOps.exif_transpose(image)
+        return ImageOps.exif_transpose(image)  # a decoded copy: the file may close
+
+
+def _fit_image(image, size, aspect, fill, mode):
+    """`image` on `fill`, centre-cropped or padded to `size`, as a Pillow image of `mode`."""
+    from PIL import Image
+
     if image.mode.startswith("I"):  # 16-bit grayscale: Pillow's own conversion would clip at 255
         image = Image.fromarray((np.asarray(image, dtype="float64") / 257).clip(0, 255).round().astype("uint8"))
     if image.mode in _ALPHA_MODES or "transparency" in image.info:
@@ -390,7 +397,8 @@ def _decode_image(path, size, aspect, fill, mode):
     (height, width), (h, w) = size, image.size[::-1]
     scale = _folder_scale((h, w), size, aspect)
     if aspect == "crop":
-        box = ((w - width / scale) / 2, (h - height / scale) / 2, (w + width / scale) / 2, (h + height / scale) / 2)
+        left, top = max(0.0, (w - width / scale) / 2), max(0.0, (h - height / scale) / 2)  # >= 0 despite rounding
+        box = (left, top, w - left, h - top)
         image = image.resize((width, height), Image.LANCZOS, box=box, reducing_gap=3.0)
     else:
         inner = image.resize((max(1, round(w * scale)), max(1, round(h * scale))), Image.LANCZOS, reducing_gap=3.0)

@@ -1,3 +1,5 @@
+import os
+
 import keras
 import numpy as np
 import pytest
@@ -5,6 +7,20 @@ import pytest
 import keras_gan
 
 BACKEND = keras.backend.backend()
+# The run that executes the tests marked `backend_independent` (`tests/run_all_backends.py` runs TensorFlow first;
+# a bare `pytest` uses Keras's default backend, TensorFlow). KERAS_GAN_TEST_EVERYWHERE=1 runs them on any backend.
+ONCE_BACKEND = "tensorflow"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Skips the `backend_independent` tests outside the TensorFlow run: they compute nothing with Keras's backend
+    (numpy figures, argument parsing, files, subprocesses that pick their own backend), so one run says it all."""
+    if BACKEND == ONCE_BACKEND or os.environ.get("KERAS_GAN_TEST_EVERYWHERE") == "1":
+        return
+    skip = pytest.mark.skip(reason=f"backend-independent: runs once, in the {ONCE_BACKEND} run")
+    for item in items:
+        if item.get_closest_marker("backend_independent"):
+            item.add_marker(skip)
 
 
 def tiny_gan(data_shape=(2,), **kwargs):

@@ -31,6 +31,7 @@ def test_both_sides_train_and_report(bench, name):
                for a, b in zip(critic_before, model.discriminator.trainable_variables))
 
 
+@pytest.mark.backend_independent
 def test_table_reports_ratios_and_misses(bench):
     def side(rate, first):
         return [{"img_per_s": rate, "first_step_s": first, "peak_mb": 900.0}]

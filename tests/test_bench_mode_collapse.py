@@ -32,6 +32,7 @@ def test_pacgan_rows_batch_100_packs_as_the_papers_code():
         assert model.discriminator.input_shape == (None, 2 * pack)
 
 
+@pytest.mark.backend_independent
 def test_merge_draws_the_smallest_seed_whatever_the_order(tmp_path, monkeypatch):
     bench = load_bench("mode_collapse_2d")
     paths = []

@@ -90,6 +90,7 @@ def test_zoo_lists_the_entries(capsys):
     assert "dcgan_mnist" in capsys.readouterr().out
 
 
+@pytest.mark.backend_independent
 @pytest.mark.parametrize("command", [[], ["zoo"], ["sample"], ["train"], ["evaluate"]])
 def test_help_exits_zero_with_text(command, capsys):
     with pytest.raises(SystemExit) as exit_info:
@@ -99,6 +100,7 @@ def test_help_exits_zero_with_text(command, capsys):
     assert text.startswith("usage: keras-gan") and len(text) > 200
 
 
+@pytest.mark.backend_independent
 def test_python_dash_m_runs_the_cli():
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     result = subprocess.run([sys.executable, "-m", "keras_gan", "train", "--help"], cwd=root,

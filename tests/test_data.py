@@ -6,6 +6,7 @@ import keras_gan
 from keras_gan import data
 
 
+@pytest.mark.backend_independent
 def test_mnist_5k_is_real_mnist_in_the_generator_range():
     x, y = data.load("mnist_5k")
     assert x.shape == (5000, 28, 28, 1) and x.dtype == np.float32
@@ -14,12 +15,14 @@ def test_mnist_5k_is_real_mnist_in_the_generator_range():
     assert (x > 0).mean() < 0.25  # mostly background: strokes on black, not noise
 
 
+@pytest.mark.backend_independent
 def test_digits_from_scikit_learn():
     x, y = data.load("digits")
     assert x.shape == (1797, 8, 8, 1) and x.dtype == np.float32
     assert x.min() == -1.0 and x.max() == 1.0 and set(y) == set(range(10))
 
 
+@pytest.mark.backend_independent
 def test_mixtures_follow_the_pacgan_specification():
     x, y = data.load("ring8", num_samples=8000, seed=1)
     centers = data.ring8_centers()
@@ -39,6 +42,7 @@ def test_a_gan_trains_on_each_offline_dataset():
         assert int(model.g_optimizer.iterations) == 2
 
 
+@pytest.mark.backend_independent
 def test_limit_keeps_a_subset_with_every_class():
     x, y = data.load("mnist_5k", limit=100)
     full, _ = data.load("mnist_5k")
@@ -46,6 +50,7 @@ def test_limit_keeps_a_subset_with_every_class():
     assert all((full == image).all(axis=(1, 2, 3)).any() for image in x[:5])
 
 
+@pytest.mark.backend_independent
 def test_offline_names_load_without_tensorflow():
     import importlib.util
     import os
@@ -71,6 +76,7 @@ def test_offline_names_load_without_tensorflow():
     assert 'pip install "keras-gan[tfds]"' in result.stdout
 
 
+@pytest.mark.backend_independent
 def test_mnist_5k_is_parsed_once_and_each_load_is_its_own_copy():
     x, y = data.load("mnist_5k")
     x[:] = 0.0

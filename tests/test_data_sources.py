@@ -73,6 +73,7 @@ def test_large_splits_stream_by_default():
         assert isinstance(data.load("celeb_a", download=True), tf.data.Dataset)
 
 
+@pytest.mark.backend_independent
 def test_unprepared_tfds_name_fails_fast_without_downloading(tmp_path, monkeypatch):
     def no_download(*args, **kwargs):
         raise AssertionError("download_and_prepare was called")
@@ -121,6 +122,7 @@ def test_folder_of_images(tmp_path):
     assert images.shape == (6, 8, 8, 1) and _in_range(images) and sorted(labels) == [0, 0, 0, 1, 1, 1]
 
 
+@pytest.mark.backend_independent
 def test_scale_images():
     uint8 = np.array([[0, 255], [51, 204]], dtype=np.uint8)[..., None]
     np.testing.assert_allclose(data.scale_images(uint8)[..., 0], [[-1, 1], [-0.6, 0.6]], atol=1e-6)

@@ -108,6 +108,7 @@ def test_bad_latents_raise(dcgan):
         dcgan.generate(0)
 
 
+@pytest.mark.backend_independent
 def test_unknown_dataset_lists_the_names():
     with pytest.raises(ValueError, match="mnist_5k"):
         keras_gan.data.load("mnist_50k")

@@ -14,6 +14,7 @@ def _random_cov(rng, d):
     return a @ a.T / d + 0.1 * np.eye(d)
 
 
+@pytest.mark.backend_independent
 def test_frechet_gaussian_equals_closed_form_for_diagonal_covariances():
     mu_a, mu_b = np.array([0.0, 1.0, 2.0]), np.array([1.0, -1.0, 2.0])
     sd_a, sd_b = np.array([1.0, 2.0, 0.5]), np.array([3.0, 1.0, 0.5])
@@ -21,6 +22,7 @@ def test_frechet_gaussian_equals_closed_form_for_diagonal_covariances():
     assert metrics.frechet_gaussian(mu_a, np.diag(sd_a**2), mu_b, np.diag(sd_b**2)) == pytest.approx(expected, rel=1e-9)
 
 
+@pytest.mark.backend_independent
 def test_frechet_distance_agrees_with_scipy_sqrtm_reference():
     rng = np.random.default_rng(0)
     a = rng.multivariate_normal(np.zeros(16), _random_cov(rng, 16), 500)
@@ -43,6 +45,7 @@ def _direct_unbiased_mmd2(x, y):
     return xx + yy - 2 * xy
 
 
+@pytest.mark.backend_independent
 def test_kid_matches_a_direct_unbiased_mmd2():
     rng = np.random.default_rng(1)
     x, y = rng.standard_normal((15, 5)), rng.standard_normal((15, 5)) + 0.5
@@ -56,6 +59,7 @@ def test_kid_matches_a_direct_unbiased_mmd2():
     assert abs(same) < 0.1 * direct
 
 
+@pytest.mark.backend_independent
 def test_precision_recall_on_hand_placed_sets():
     grid = np.stack(np.meshgrid(np.arange(10.0), np.arange(10.0)), -1).reshape(-1, 2)  # spacing 1: radius ~1.41
     assert metrics.precision_recall(grid, grid + 0.1, k=3) == (1.0, 1.0)
@@ -65,6 +69,7 @@ def test_precision_recall_on_hand_placed_sets():
     assert precision == 1.0 and 0.5 <= recall <= 0.6
 
 
+@pytest.mark.backend_independent
 def test_inception_score_bounds():
     confident = np.eye(10)[np.arange(1000) % 10]
     assert metrics.inception_score(confident, splits=10)[0] == pytest.approx(10.0, rel=1e-6)
@@ -74,6 +79,7 @@ def test_inception_score_bounds():
         metrics.inception_score(np.ones((4, 10)))
 
 
+@pytest.mark.backend_independent
 def test_bad_inputs_name_the_fix():
     with pytest.raises(ValueError, match="different widths"):
         metrics.frechet_distance(np.zeros((5, 3)), np.zeros((5, 4)))
@@ -162,6 +168,7 @@ def test_cli_evaluate_prints_the_table(capsys):
     assert "| gan_mnist |" in out and "held-out" in out and "| 200 | 1000 |" in out
 
 
+@pytest.mark.backend_independent
 def test_zoo_records_figures_for_every_entry_and_the_real_baseline():
     manifest = keras_gan.zoo.manifest()
     baseline = manifest["baselines"]["mnist_5k"]

@@ -3,6 +3,8 @@ import pytest
 
 from keras_gan import data, metrics
 
+pytestmark = pytest.mark.backend_independent  # numpy figures
+
 
 def test_ring8_hand_placed_points():
     centers = data.ring8_centers()

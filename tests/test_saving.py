@@ -5,67 +5,11 @@ import numpy as np
 import pytest
 
 import keras_gan
-from conftest import fake_data, tiny_dcgan, tiny_gan, weights_of
+from conftest import tiny_dcgan, tiny_gan
 
 
-def _trained(build, shape):
-    model = build()
-    model.compile(d_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5), g_optimizer=keras.optimizers.RMSprop(5e-4))
-    model.fit(fake_data(shape, n=32), batch_size=16, epochs=1, verbose=0)
-    return model
-
-
-CASES = {"gan": (tiny_gan, (2,)), "dcgan": (tiny_dcgan, (28, 28, 1))}
-
-
-def _assert_same_state(a, b):
-    z = np.random.default_rng(0).standard_normal((4, a.latent_dim))
-    np.testing.assert_array_equal(a.generate(z=z), b.generate(z=z))
-    for opt_a, opt_b in ((a.d_optimizer, b.d_optimizer), (a.g_optimizer, b.g_optimizer)):
-        assert type(opt_a) is type(opt_b)
-        for va, vb in zip(weights_of(opt_a.variables), weights_of(opt_b.variables)):
-            np.testing.assert_array_equal(va, vb)
-    for va, vb in zip(weights_of(a.weights), weights_of(b.weights)):
-        np.testing.assert_array_equal(va, vb)
-
-
-@pytest.mark.parametrize("case", sorted(CASES))
-def test_keras_file_round_trip_then_training_continues(case, tmp_path):
-    build, shape = CASES[case]
-    model = _trained(build, shape)
-    path = tmp_path / "model.keras"
-    model.save(path)
-    loaded = keras.saving.load_model(path)
-    assert type(loaded) is type(model)
-    nets = ("generator", "discriminator")
-    assert {k: v for k, v in loaded.get_config().items() if k not in nets} == {
-        k: v for k, v in model.get_config().items() if k not in nets
-    }
-    assert int(loaded.d_optimizer.iterations) == 2
-    _assert_same_state(model, loaded)
-    loaded.fit(fake_data(shape, n=32), batch_size=16, epochs=1, verbose=0)
-    assert int(loaded.d_optimizer.iterations) == 4 and int(loaded.g_optimizer.iterations) == 4
-
-
-@pytest.mark.parametrize("case", sorted(CASES))
-def test_weights_round_trip_into_a_fresh_model(case, tmp_path):
-    build, shape = CASES[case]
-    model = _trained(build, shape)
-    path = tmp_path / "model.weights.h5"
-    model.save_weights(path)
-    fresh = build()
-    fresh.compile(d_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5), g_optimizer=keras.optimizers.RMSprop(5e-4))
-    fresh.load_weights(path)
-    _assert_same_state(model, fresh)
-
-
-def test_config_round_trip_rebuilds_the_same_architecture():
-    model = keras_gan.GAN((2,), latent_dim=3, hidden_units=(8, 4), dropout=0.2, d_steps=2, seed=5)
-    clone = keras_gan.GAN.from_config(model.get_config())
-    assert clone.get_config() == model.get_config()
-    assert [w.shape for w in clone.weights] == [w.shape for w in model.weights]
-    dc = tiny_dcgan((32, 32, 3))
-    assert keras_gan.DCGAN.from_config(dc.get_config()).get_config() == dc.get_config()
+# Fit, `.keras`, weights and config round trips of every model class: `tests/test_models.py`
+# (`model_test_case.run_model_test`).
 
 
 WIDER_G = {

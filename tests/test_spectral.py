@@ -81,24 +81,6 @@ def test_training_runs_the_power_iteration_to_each_kernels_largest_singular_valu
         np.testing.assert_allclose(estimate, singular[0], rtol=0.05)
 
 
-def test_spectral_model_saves_and_loads_with_its_power_iteration_state(tmp_path):
-    model = _dcgan()
-    model.compile()
-    x, _ = _data(model)
-    model.fit(x, batch_size=16, epochs=1, verbose=0)
-    path = tmp_path / "sn.keras"
-    model.save(path)
-    loaded = keras.saving.load_model(path)
-    assert loaded.d_normalization == "spectral"
-    for a, b in zip(weights_of(model.discriminator.weights), weights_of(loaded.discriminator.weights)):
-        np.testing.assert_array_equal(a, b)
-    u = [v for v in loaded.discriminator.non_trainable_variables if "vector_u" in v.path]
-    assert len(u) == len(_wrapped(model))
-    images = keras.ops.convert_to_tensor(x[:4])
-    np.testing.assert_allclose(keras.ops.convert_to_numpy(model.discriminator(images)),
-                               keras.ops.convert_to_numpy(loaded.discriminator(images)), rtol=1e-5, atol=1e-6)
-
-
 def test_unknown_normalization_is_a_clear_error():
     with pytest.raises(ValueError, match="'spectral'.*got 'sn'"):
         keras_gan.DCGAN((16, 16, 1), filters=4, d_normalization="sn")

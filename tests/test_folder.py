@@ -117,9 +117,12 @@ def test_grayscale_is_kept_or_expanded_and_colour_converted(tmp_path):
     np.testing.assert_allclose(expanded, np.repeat(kept, 3, axis=-1), atol=1e-6)
     coloured, _ = data.from_directory(tmp_path, 16, background="red")  # a red background makes LA colour
     assert coloured.shape == (2, 16, 16, 3)
+    Image.fromarray(np.full((20, 20), 257 * 100, dtype=np.uint16)).save(tmp_path / "gray_16_bit.png")
+    assert data.from_directory(tmp_path, 16)[0].shape == (3, 16, 16, 1)
+    np.testing.assert_allclose(data.from_directory(tmp_path, 16)[0][1], _value(100), atol=1e-6)  # not clipped at 255
     Image.new("RGB", (20, 20), BLUE).save(tmp_path / "blue.png")
     luminance, _ = data.from_directory(tmp_path, 16, channels=1)
-    assert luminance.shape == (3, 16, 16, 1)
+    assert luminance.shape == (4, 16, 16, 1)
     np.testing.assert_allclose(luminance[0, 8, 8, 0], _value(29), atol=1e-6)  # 0.114 * 255, ITU-R 601
 
 

@@ -135,3 +135,16 @@ def gradient_penalty(input_grads, eps=1e-12):
     axes = tuple(range(1, len(input_grads.shape)))
     norms = ops.sqrt(ops.sum(ops.square(input_grads), axis=axes) + eps)
     return ops.mean(ops.square(norms - 1.0))
+
+
+def r1_penalty(input_grads):
+    """R1 penalty, mean over samples of ‖∇ₓD(x)‖₂² on real data (Mescheder et al. 2018; StyleGAN2).
+
+    Args:
+        input_grads: `(batch, ...)` gradients of D's logits w.r.t. its real inputs.
+
+    Returns:
+        Scalar penalty (weigh it by γ/2).
+    """
+    axes = tuple(range(1, len(input_grads.shape)))
+    return ops.mean(ops.sum(ops.square(input_grads), axis=axes))

@@ -1,0 +1,346 @@
+"""StyleGAN2 (Karras et al. 2020, arXiv:1912.04958), with the small-data options of StyleGAN2-ADA (arXiv:2006.06676)."""
+
+import keras
+import numpy as np
+from keras import ops
+
+from keras_gan import checks, losses, mixed_precision, objectives
+from keras_gan import stylegan2_networks as nets
+from keras_gan.backend import inference_function
+from keras_gan.models.adversarial_model import AdversarialModel
+
+
+@keras.saving.register_keras_serializable(package="keras_gan")
+class StyleGAN2(AdversarialModel):
+    """StyleGAN2: a mapping network, a style-modulated synthesis network and a residual discriminator.
+
+    Trains D on the non-saturating logistic loss plus `r1_gamma / 2 · E‖∇D(x)‖²` on reals (R1),
+    taken every `r1_interval` D steps and scaled by the interval (lazy regularization), and G on
+    `−log D(G(z))` with style-mixing regularization: with probability `style_mixing` a sample's
+    layers from a random crossover on take the w of a second z. G's step tracks the average w
+    (`w_avg`, decay `w_avg_beta`) for the truncation trick. Logs `d_loss`, `g_loss`, `d_real`,
+    `d_fake` (sigmoid(D) means) and `r1` (the penalty, an unbiased per-step estimate when lazy).
+    Path-length regularization is not implemented. Networks: `keras_gan.stylegan2_networks`.
+
+    Args:
+        data_shape: `(side, side, channels)`, side a power of two (16 to 256 tested), values in [-1, 1].
+        latent_dim: size of z.
+        w_dim: size of w.
+        mapping_layers: depth of the mapping MLP (paper 8; 2 in StyleGAN2-ADA's small configs).
+        channel_base, channel_max: `min(channel_base // resolution, channel_max)` feature maps per resolution.
+        num_classes: a conditional model on labels 0..num_classes-1 (`fit(x, y)`): a label embedding
+            joined to z before mapping, a projection term in D. Default: unconditional.
+        r1_gamma: R1 weight γ (paper: 10 at 1024², 0.01 on CIFAR-10; `0.0002·side²/batch` for new data).
+        r1_interval: R1 every this many D steps, scaled by it (paper 16); 1: every step.
+        style_mixing: probability of mixing two ws per generated training sample (paper 0.9).
+        w_avg_beta: decay of the tracked average w.
+        mbstd_group_size: samples per minibatch standard-deviation group.
+        mapping_lr_multiplier: the mapping network's learning-rate multiplier (paper 0.01).
+        learning_rate: Adam's rate in the default optimizers (paper 0.0025 below 1024², 0.002 there).
+        **kwargs: `generator`, `discriminator`, `seed`, `augment`, `augment_p`, `ada_target`,
+            `ada_kimg`, `d_steps`, `pack`: see `AdversarialModel`.
+    """
+
+    aux_metrics = ("d_real", "d_fake", "r1")
+    lazy_r1_with_cond = True
+    """Lazy R1 skips the penalty's passes on off steps (`ops.cond`); False: computes it every
+    step and multiplies by 0/1 (the same training; kept to measure the difference)."""
+
+    def __init__(self, data_shape, latent_dim=512, w_dim=512, mapping_layers=8, channel_base=16384, channel_max=512,
+                 num_classes=None, r1_gamma=10.0, r1_interval=16, style_mixing=0.9, w_avg_beta=0.995,
+                 mbstd_group_size=4, mapping_lr_multiplier=0.01, learning_rate=0.0025, **kwargs):
+        nets.check_resolution(tuple(data_shape))
+        self.w_dim = checks.positive_int("w_dim", w_dim, 512)
+        self.mapping_layers = checks.positive_int("mapping_layers", mapping_layers, 8)
+        self.channel_base = checks.positive_int("channel_base", channel_base, 16384)
+        self.channel_max = checks.positive_int("channel_max", channel_max, 512)
+        if num_classes is not None and int(num_classes) < 2:
+            raise ValueError(f"num_classes must be at least 2 (or None: unconditional), got {num_classes}.")
+        self.num_classes = None if num_classes is None else int(num_classes)
+        self.r1_gamma = checks.non_negative("r1_gamma", r1_gamma, 10.0)
+        self.r1_interval = checks.positive_int("r1_interval", r1_interval, 16)
+        if not 0.0 <= float(style_mixing) <= 1.0:
+            raise ValueError(f"style_mixing must be a probability in [0, 1] (paper 0.9), got {style_mixing!r}.")
+        self.style_mixing = float(style_mixing)
+        self.w_avg_beta = checks.fraction("w_avg_beta", w_avg_beta)
+        self.mbstd_group_size = checks.positive_int("mbstd_group_size", mbstd_group_size, 4)
+        self.mapping_lr_multiplier = float(mapping_lr_multiplier)
+        self.learning_rate = float(learning_rate)
+        super().__init__(data_shape, latent_dim, **kwargs)
+        self.num_ws = nets.num_ws(self.data_shape[0])
+        # Model state: saved with the weights, threaded through JAX's jitted step.
+        self.w_avg = self.add_weight(shape=(self.w_dim,), initializer="zeros", trainable=False, name="w_avg",
+                                     aggregation="mean")
+        self._scratch = _Scratch()
+
+    def build_generator(self):
+        return nets.stylegan2_generator(
+            self.latent_dim, self.data_shape, self.w_dim, self.mapping_layers, self.channel_base, self.channel_max,
+            self.num_classes, self.mapping_lr_multiplier, seed=None if self.seed is None else int(self.seed) + 1000,
+        )
+
+    def build_discriminator(self):
+        return nets.stylegan2_discriminator(self.d_input_shape, self.channel_base, self.channel_max, self.num_classes,
+                                            self.mbstd_group_size)
+
+    @property
+    def mapping(self):
+        """The mapping network z (and label) → w."""
+        return self.generator.get_layer("mapping")
+
+    @property
+    def synthesis(self):
+        """The synthesis network ws `(batch, num_ws, w_dim)` → images."""
+        return self.generator.get_layer("synthesis")
+
+    def default_optimizers(self):
+        # Lazy regularization (paper, Appendix B): D's Adam sees k/(k+1) of the steps' updates.
+        c = self.r1_interval / (self.r1_interval + 1.0) if self.r1_interval > 1 and self.r1_gamma else 1.0
+        return (
+            keras.optimizers.Adam(self.learning_rate * c, beta_1=0.0, beta_2=0.99**c, epsilon=1e-8, name="d_adam"),
+            keras.optimizers.Adam(self.learning_rate, beta_1=0.0, beta_2=0.99, epsilon=1e-8, name="g_adam"),
+        )
+
+    def objective_for(self, loss):
+        if loss not in (None, "non_saturating", "non_saturating_r1"):
+            raise ValueError(f"StyleGAN2 trains with the logistic loss and R1 (loss='non_saturating'), got {loss!r}.")
+        return LazyR1(self.r1_gamma, self.r1_interval, self.lazy_r1_with_cond)
+
+    # --- training ---------------------------------------------------------------
+
+    def _mapped(self, z, condition):
+        return self.mapping([z, condition] if self.num_classes else z, training=True)
+
+    def generate_batch(self, batch_size, condition=None):
+        """Generated images from fresh latents; with probability `style_mixing` two ws mixed per sample."""
+        w = self._mapped(self.sample_latents(batch_size), condition)
+        self._scratch.w = w
+        if self.style_mixing > 0:
+            w_b = self._mapped(self.sample_latents(batch_size), condition)
+            u = self._replica_draw(lambda n: keras.random.uniform((n, 2), seed=self.seed_generator), batch_size)
+            # The crossover: uniform in 1..num_ws-1 when mixing, num_ws (no mixing) otherwise.
+            cut = ops.floor(u[:, 1:] * (self.num_ws - 1)) + 1.0
+            cut = ops.where(u[:, :1] < self.style_mixing, cut, float(self.num_ws))
+            t = ops.cast(ops.arange(self.num_ws, dtype="float32")[None, :] >= cut, w.dtype)
+            ws = w[:, None, :] + t[:, :, None] * (w_b - w)[:, None, :]
+        else:
+            ws = ops.repeat(w[:, None, :], self.num_ws, axis=1)
+        return self.synthesis(ws, training=True)
+
+    def generator_loss(self, fake, condition=None):
+        # G's step: move the tracked average toward this batch's mean w (left by `generate_batch`).
+        w, self._scratch.w = self._scratch.w, None
+        if w is not None:
+            mean = ops.mean(ops.cast(ops.stop_gradient(w), "float32"), axis=0)
+            self.w_avg.assign(mean + self.w_avg_beta * (self.w_avg.value - mean))
+        return super().generator_loss(fake, condition)
+
+    # --- conditioning ---------------------------------------------------------------
+
+    def call_discriminator(self, samples, condition=None):
+        return self.discriminator([samples, condition] if self.num_classes else samples, training=True)
+
+    def _split_batch(self, data):
+        if self.num_classes:
+            return data[0], data[1]
+        return (data[0] if isinstance(data, (tuple, list)) else data), None
+
+    def generator_inputs(self, z, condition=None):
+        return [z, condition] if self.num_classes else z
+
+    def _check_labels(self, x, y, batch):
+        if not self.num_classes:
+            return y
+        if hasattr(x, "shape") and hasattr(x, "dtype"):
+            if y is None:
+                raise ValueError(f"A conditional StyleGAN2's fit needs labels: fit(x, y), integers in "
+                                 f"[0, {self.num_classes}).")
+            y = checks.to_numpy(y)
+            y = y[:, 0] if y.ndim == 2 and y.shape[1] == 1 else y
+            checks.check_labels(y, self.num_classes, len(x))
+        elif batch is not None:
+            if len(batch) < 2:
+                raise ValueError("A conditional StyleGAN2 needs batches of (samples, labels).")
+            checks.check_labels(checks.to_numpy(batch[1]), self.num_classes, len(batch[0]))
+        return y
+
+    def _check_batch(self, batch):
+        super()._check_batch(batch)
+        self._check_labels(None, None, batch)
+
+    # --- sampling ---------------------------------------------------------------
+
+    @property
+    def generator_ema_statistics(self):
+        # No batch statistics: the averaged weights sample with the live state (noise images).
+        return None if self.generator_ema is None else [v.value for v in self.generator.non_trainable_variables]
+
+    def _latents(self, num_samples, z, rng):
+        if z is None:
+            if num_samples is None or int(num_samples) < 1:
+                raise ValueError(f"num_samples must be a positive integer, got {num_samples}.")
+            z = rng.standard_normal((int(num_samples), self.latent_dim))
+        return checks.check_latents(z, self.latent_dim)
+
+    def _labels(self, labels, count, rng):
+        if not self.num_classes:
+            if labels is not None:
+                raise ValueError("labels are for a conditional StyleGAN2 (num_classes=...); this one has none.")
+            return None
+        if labels is None:
+            labels = rng.integers(0, self.num_classes, count)
+        elif np.ndim(labels) == 0:
+            labels = np.full(count, labels)
+        labels = np.asarray(labels)
+        checks.check_labels(labels, self.num_classes, count)
+        return labels.astype("int32")
+
+    def generate(self, num_samples=None, *, labels=None, seed=None, z=None, truncation=1.0, batch_size=256,
+                 ema=None, noise="const"):
+        """Samples, clipped to [-1, 1].
+
+        Args:
+            num_samples: how many (omit when `z` or a list of `labels` is given).
+            labels: conditional models: an int or one per sample; default drawn from `seed`.
+            seed: integer; the same seed gives the same latents (and labels) on every backend.
+            z: explicit latents `(n, latent_dim)`.
+            truncation: ψ of the truncation trick, `w = w_avg + ψ (w − w_avg)`; 1: none, 0: the average w.
+            batch_size: samples per generator call.
+            ema: the moving-average weights (`GeneratorEMA`); default: when the model has them.
+            noise: `"const"` (the layers' fixed noise images) or `"none"` (noise strengths set to 0).
+
+        Returns:
+            numpy float32 `(n, *data_shape)`.
+        """
+        rng = np.random.default_rng(seed)
+        if num_samples is None and z is None and labels is not None and np.ndim(labels):
+            num_samples = len(labels)
+        z = self._latents(num_samples, z, rng)
+        if num_samples is not None and int(num_samples) != len(z):
+            raise ValueError(f"num_samples={num_samples} but z has {len(z)} rows; pass one of them.")
+        labels = self._labels(labels, len(z), rng)
+        return self._sample(z, z, np.zeros((len(z), self.num_ws)), truncation, labels, batch_size, ema, noise)
+
+    def generate_grid(self, num_samples=64, *, seed=None, ema=None):
+        if not self.num_classes:
+            return self.generate(num_samples, seed=seed, ema=ema), None
+        per_class = max(1, int(num_samples) // self.num_classes)
+        return self.generate(labels=np.repeat(np.arange(self.num_classes), per_class), seed=seed, ema=ema), per_class
+
+    def mix(self, z_a, z_b, crossover, *, labels=None, truncation=1.0, ema=None, noise="const"):
+        """Style mixing: layers `0 .. crossover−1` take z_a's w, layers `crossover .. num_ws−1` z_b's.
+
+        `crossover=0` gives z_b's image, `crossover=num_ws` z_a's; small crossovers keep z_a's
+        coarse layout (pose, shape) only, large ones most of z_a. Each row of `z_a` pairs with
+        the same row of `z_b` (shape `(n, latent_dim)` both). Returns `(n, *data_shape)`.
+        """
+        z_a, z_b = (checks.check_latents(np.atleast_2d(z), self.latent_dim) for z in (z_a, z_b))
+        if len(z_a) != len(z_b) or not 0 <= int(crossover) <= self.num_ws:
+            raise ValueError(f"z_a and z_b need the same number of rows ({len(z_a)}, {len(z_b)}) and crossover "
+                             f"must lie in 0..{self.num_ws} (num_ws), got {crossover}.")
+        t = np.broadcast_to(np.arange(self.num_ws) >= int(crossover), (len(z_a), self.num_ws))
+        labels = self._labels(labels, len(z_a), np.random.default_rng(0))
+        return self._sample(z_a, z_b, t, truncation, labels, 256, ema, noise)
+
+    def interpolate(self, z_a, z_b, steps=8, *, labels=None, truncation=1.0, ema=None, noise="const"):
+        """Images along the straight line from w(z_a) to w(z_b) in W: `(steps, *data_shape)` for one pair of
+        `(latent_dim,)` latents, `(n, steps, *data_shape)` for `(n, latent_dim)` rows."""
+        single = np.ndim(z_a) == 1
+        z_a, z_b = (checks.check_latents(np.atleast_2d(z), self.latent_dim) for z in (z_a, z_b))
+        n, steps = len(z_a), int(steps)
+        t = np.repeat(np.tile(np.linspace(0.0, 1.0, steps), n)[:, None], self.num_ws, axis=1)
+        labels = self._labels(labels, n, np.random.default_rng(0))
+        images = self._sample(np.repeat(z_a, steps, 0), np.repeat(z_b, steps, 0), t, truncation,
+                              None if labels is None else np.repeat(labels, steps), 256, ema, noise)
+        images = images.reshape(n, steps, *self.data_shape)
+        return images[0] if single else images
+
+    def _sample(self, z_a, z_b, t, truncation, labels, batch_size, ema, noise):
+        if noise not in ("const", "none"):
+            raise ValueError(f"noise must be 'const' or 'none', got {noise!r}.")
+        if ema and self.generator_ema is None:
+            raise ValueError("ema=True needs moving-average weights: train with keras_gan.callbacks.GeneratorEMA() "
+                             "or pass ema=False.")
+        variables = self.generator.trainable_variables
+        use_ema = self.generator_ema is not None and ema is not False
+        values = list(self.generator_ema) if use_ema else [v.value for v in variables]
+        if noise == "none":
+            values = [ops.zeros_like(x) if "noise" in v.path else x for v, x in zip(variables, values)]
+        if self._scratch.sampler is None:
+            model = nets.sampling_network(self.generator)
+            self._scratch.sampler = (model, inference_function(model))
+        model, function = self._scratch.sampler
+        by_id = {id(v): x for v, x in zip(variables, values)}
+        by_id.update({id(v): v.value for v in self.generator.non_trainable_variables})
+        trainable = [by_id[id(v)] for v in model.trainable_variables]
+        non_trainable = [by_id[id(v)] for v in model.non_trainable_variables]
+        count = len(z_a)
+        psi = np.full((count, 1), float(truncation), "float32")
+        w_avg = np.broadcast_to(ops.convert_to_numpy(self.w_avg.value), (count, self.w_dim))
+        arrays = [np.asarray(a, "float32") for a in (z_a, z_b, t, psi, w_avg)] + ([] if labels is None else [labels])
+        size = max(1, min(int(batch_size), count))
+        parts = []
+        for i in range(0, count, size):
+            chunk = [a[i:i + size] for a in arrays]
+            rows = len(chunk[0])
+            if rows < size:  # one compiled shape: pad the last chunk
+                chunk = [np.concatenate([c, np.repeat(c[-1:], size - rows, axis=0)]) for c in chunk]
+            parts.append(ops.convert_to_numpy(function(trainable, non_trainable, chunk))[:rows])
+        return np.clip(np.concatenate(parts), -1.0, 1.0).astype("float32")
+
+    # --- config -------------------------------------------------------------------
+
+    def get_config(self):
+        return {
+            **super().get_config(), "w_dim": self.w_dim, "mapping_layers": self.mapping_layers,
+            "channel_base": self.channel_base, "channel_max": self.channel_max, "num_classes": self.num_classes,
+            "r1_gamma": self.r1_gamma, "r1_interval": self.r1_interval, "style_mixing": self.style_mixing,
+            "w_avg_beta": self.w_avg_beta, "mbstd_group_size": self.mbstd_group_size,
+            "mapping_lr_multiplier": self.mapping_lr_multiplier, "learning_rate": self.learning_rate,
+        }
+
+
+class LazyR1(objectives.NonSaturatingR1):
+    """The logistic loss with R1 taken every `interval` D steps and scaled by it (lazy regularization).
+
+    On due steps (`d_optimizer.iterations % interval == 0`) D's loss gains
+    `gamma / 2 · interval · E‖∇D(x)‖²` on the (augmented, packed) reals D judged; between them
+    nothing. `with_cond=True` skips the penalty's passes there (`ops.cond`); False computes them
+    and multiplies by 0. Either way the compiled step is one (no retracing when it switches).
+    Logs `r1`, the penalty times `interval` on due steps (0 between): its mean over steps
+    estimates the penalty's.
+    """
+
+    def __init__(self, gamma=10.0, interval=16, with_cond=True):
+        super().__init__(gamma)
+        self.interval, self.with_cond = int(interval), bool(with_cond)
+
+    def d_regularizer(self, model, real, fake, condition=None):
+        if not self.gamma:
+            return 0.0, {"r1": ops.zeros((), "float32")}
+
+        def penalty():
+            scale = mixed_precision.loss_scale(model.d_optimizer)
+            grads = model._input_gradient(
+                lambda x: model.discriminate(x, condition, augment=False, pack=False) * scale, real)
+            return losses.r1_penalty(grads / scale) * float(self.interval)
+
+        if self.interval == 1:
+            r1 = penalty()
+        else:
+            due = ops.equal(ops.mod(model.d_optimizer.iterations, self.interval), 0)
+            if self.with_cond:
+                r1 = ops.cond(due, penalty, lambda: ops.zeros((), "float32"))
+            else:
+                r1 = penalty() * ops.cast(due, "float32")
+        return 0.5 * self.gamma * r1, {"r1": r1}
+
+    def __repr__(self):
+        return f"LazyR1(gamma={self.gamma}, interval={self.interval})"
+
+
+class _Scratch:
+    """Out of Keras's tracking: the step's w (for G's `w_avg` update) and the compiled sampler."""
+
+    w = None
+    sampler = None

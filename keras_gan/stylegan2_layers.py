@@ -1,0 +1,407 @@
+"""The layers of StyleGAN2 (Karras et al. 2020, arXiv:1912.04958), one idea each, in `keras.ops`.
+
+Every weight follows the equalized learning rate of ProGAN/StyleGAN: stored as N(0, 1) (divided
+by a learning-rate multiplier where there is one) and scaled at run time by `1/sqrt(fan_in)`
+(times the multiplier), so that Adam's per-parameter step is alike for every layer. Activations
+are leaky ReLU(0.2) times sqrt(2), which keeps unit variance through a layer. The networks are
+put together in `keras_gan.stylegan2_networks`.
+"""
+
+import math
+
+import keras
+from keras import ops
+
+from keras_gan.backend import conv
+
+SLOPE = 0.2
+GAIN = math.sqrt(2.0)
+
+
+def _act(x, activation):
+    if activation == "lrelu":
+        return ops.leaky_relu(x, negative_slope=SLOPE) * GAIN
+    if activation in (None, "linear"):
+        return x
+    raise ValueError(f"activation must be 'lrelu' or 'linear', got {activation!r}.")
+
+
+def _normal(stddev=1.0, seed=None):
+    return keras.initializers.RandomNormal(0.0, stddev, seed=seed)
+
+
+def _bias_shape(x):
+    return (1,) * (len(x.shape) - 1) + (-1,)
+
+
+class _Layer(keras.layers.Layer):
+    """Config from the names listed in `_config`."""
+
+    _config = ()
+
+    def get_config(self):
+        return {**super().get_config(), **{name: getattr(self, name) for name in self._config}}
+
+
+@keras.saving.register_keras_serializable(package="keras_gan")
+class EqualizedDense(_Layer):
+    """Dense layer with equalized learning rate: `act(x @ (W · lr/sqrt(fan_in)) + b · lr)`.
+
+    Args:
+        units: outputs.
+        lr_multiplier: the layer's learning-rate multiplier (the mapping network's is 0.01):
+            weights are stored as N(0, 1/lr) and scaled by lr at run time.
+        bias_init: the effective bias at initialisation.
+        activation: `"lrelu"` (leaky ReLU 0.2 times sqrt(2)) or `"linear"`.
+    """
+
+    _config = ("units", "lr_multiplier", "bias_init", "activation", "use_bias")
+
+    def __init__(self, units, lr_multiplier=1.0, bias_init=0.0, activation="linear", use_bias=True, **kwargs):
+        super().__init__(**kwargs)
+        self.units, self.lr_multiplier = int(units), float(lr_multiplier)
+        self.bias_init, self.activation, self.use_bias = float(bias_init), activation, bool(use_bias)
+
+    def build(self, input_shape):
+        fan_in = int(input_shape[-1])
+        self.kernel = self.add_weight(shape=(fan_in, self.units), initializer=_normal(1.0 / self.lr_multiplier),
+                                      name="kernel")
+        if self.use_bias:
+            self.bias = self.add_weight(shape=(self.units,), name="bias",
+                                        initializer=keras.initializers.Constant(self.bias_init / self.lr_multiplier))
+        self.gain = self.lr_multiplier / math.sqrt(fan_in)
+
+    def call(self, x):
+        x = ops.matmul(x, ops.cast(self.kernel, self.compute_dtype) * self.gain)
+        if self.use_bias:
+            x = x + ops.cast(self.bias, self.compute_dtype) * self.lr_multiplier
+        return _act(x, self.activation)
+
+    def compute_output_shape(self, input_shape):
+        return (*input_shape[:-1], self.units)
+
+
+@keras.saving.register_keras_serializable(package="keras_gan")
+class EqualizedConv2D(_Layer):
+    """'Same'-padded convolution with equalized learning rate: `act(conv(x, W / sqrt(k·k·c_in)) + b)`."""
+
+    _config = ("filters", "kernel_size", "activation", "use_bias")
+
+    def __init__(self, filters, kernel_size=3, activation="linear", use_bias=True, **kwargs):
+        super().__init__(**kwargs)
+        self.filters, self.kernel_size, self.activation, self.use_bias = (
+            int(filters), int(kernel_size), activation, bool(use_bias))
+
+    def build(self, input_shape):
+        k, fan_in = self.kernel_size, self.kernel_size**2 * int(input_shape[-1])
+        self.kernel = self.add_weight(shape=(k, k, int(input_shape[-1]), self.filters), initializer=_normal(),
+                                      name="kernel")
+        self.bias = self.add_weight(shape=(self.filters,), initializer="zeros", name="bias") if self.use_bias else None
+        self.gain = 1.0 / math.sqrt(fan_in)
+
+    def call(self, x):
+        kernel = ops.cast(self.kernel, self.compute_dtype) * self.gain
+        bias = None if self.bias is None else ops.cast(self.bias, self.compute_dtype)
+        return _act(conv(x, kernel, bias, padding="same"), self.activation)
+
+    def compute_output_shape(self, input_shape):
+        return (*input_shape[:-1], self.filters)
+
+
+@keras.saving.register_keras_serializable(package="keras_gan")
+class PixelNorm(_Layer):
+    """`x / sqrt(mean(x², last axis) + 1e-8)`: z (and a label embedding) to unit second moment."""
+
+    def call(self, x):
+        return x * ops.rsqrt(ops.mean(ops.square(x), axis=-1, keepdims=True) + 1e-8)
+
+
+@keras.saving.register_keras_serializable(package="keras_gan")
+class LabelEmbedding(_Layer):
+    """Integer labels → rows of an N(0, 1) table, normalised to unit second moment."""
+
+    _config = ("num_classes", "units")
+
+    def __init__(self, num_classes, units, **kwargs):
+        super().__init__(**kwargs)
+        self.num_classes, self.units = int(num_classes), int(units)
+
+    def build(self, input_shape):
+        self.embeddings = self.add_weight(shape=(self.num_classes, self.units), initializer=_normal(),
+                                          name="embeddings")
+
+    def call(self, labels):
+        rows = ops.take(ops.cast(self.embeddings, self.compute_dtype), ops.cast(ops.reshape(labels, (-1,)), "int32"),
+                        axis=0)
+        return rows * ops.rsqrt(ops.mean(ops.square(rows), axis=-1, keepdims=True) + 1e-8)
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], self.units)
+
+
+@keras.saving.register_keras_serializable(package="keras_gan")
+class BroadcastW(_Layer):
+    """w `(batch, w_dim)` → ws `(batch, num_ws, w_dim)`: the same w for every layer of the synthesis network."""
+
+    _config = ("num_ws",)
+
+    def __init__(self, num_ws, **kwargs):
+        super().__init__(**kwargs)
+        self.num_ws = int(num_ws)
+
+    def call(self, w):
+        return ops.repeat(ops.expand_dims(w, 1), self.num_ws, axis=1)
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], self.num_ws, input_shape[-1])
+
+
+@keras.saving.register_keras_serializable(package="keras_gan")
+class ConstantInput(_Layer):
+    """The synthesis network's learned `size × size × channels` start, N(0, 1), repeated over the batch of ws."""
+
+    _config = ("channels", "size")
+
+    def __init__(self, channels, size=4, **kwargs):
+        super().__init__(**kwargs)
+        self.channels, self.size = int(channels), int(size)
+
+    def build(self, input_shape):
+        self.constant = self.add_weight(shape=(self.size, self.size, self.channels), initializer=_normal(),
+                                        name="constant")
+
+    def call(self, ws):
+        const = ops.cast(self.constant, self.compute_dtype)[None]
+        return ops.broadcast_to(const, (ops.shape(ws)[0], self.size, self.size, self.channels))
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], self.size, self.size, self.channels)
+
+
+@keras.saving.register_keras_serializable(package="keras_gan")
+class ModulatedConv2D(_Layer):
+    """StyleGAN2's modulated convolution, called on `[x, ws]`; no bias (see `BiasActivation`).
+
+    The style `s = A(w) = w @ A / sqrt(w_dim) + 1` (A ~ N(0, 1), bias 1) of `ws[:, w_index]`
+    scales the input channels, the convolution (weights N(0, 1) times `1/sqrt(k·k·c_in)`) runs
+    on the scaled input, and with `demodulate` each output channel is divided by
+    `sqrt(Σ_{k,i} (W_{k,i,o} s_i)² + 1e-8)`, what its standard deviation would be for unit-
+    variance inputs (the paper's eq. 3). This is the per-sample scaling form
+    (`x·s → conv → ·d`), the same maths as the grouped convolution with per-sample weights.
+
+    Args:
+        filters: output channels.
+        kernel_size: 3 in the synthesis layers, 1 in toRGB.
+        w_index: which of the ws (layers of the synthesis network) styles this layer.
+        demodulate: False in toRGB.
+    """
+
+    _config = ("filters", "kernel_size", "w_index", "demodulate")
+
+    def __init__(self, filters, kernel_size=3, w_index=0, demodulate=True, **kwargs):
+        super().__init__(**kwargs)
+        self.filters, self.kernel_size, self.w_index = int(filters), int(kernel_size), int(w_index)
+        self.demodulate = bool(demodulate)
+
+    def build(self, input_shape):
+        x_shape, ws_shape = input_shape
+        channels, w_dim, k = int(x_shape[-1]), int(ws_shape[-1]), self.kernel_size
+        self.affine_kernel = self.add_weight(shape=(w_dim, channels), initializer=_normal(), name="affine_kernel")
+        self.affine_bias = self.add_weight(shape=(channels,), initializer="ones", name="affine_bias")
+        self.kernel = self.add_weight(shape=(k, k, channels, self.filters), initializer=_normal(), name="kernel")
+        self.affine_gain, self.weight_gain = 1.0 / math.sqrt(w_dim), 1.0 / math.sqrt(k * k * channels)
+
+    def call(self, inputs):
+        x, ws = inputs
+        dtype = self.compute_dtype
+        w = ops.cast(ws[:, self.w_index], dtype)
+        styles = ops.matmul(w, ops.cast(self.affine_kernel, dtype) * self.affine_gain)
+        styles = (styles + ops.cast(self.affine_bias, dtype)) * self.weight_gain  # (batch, c_in)
+        kernel = ops.cast(self.kernel, dtype)
+        y = conv(x * styles[:, None, None, :], kernel, padding="same")
+        if self.demodulate:
+            # Σ_{k,i} (W_kio s_i)² = (s²) @ (Σ_k W_kio²): one small matrix product per batch.
+            power = ops.matmul(ops.square(styles), ops.sum(ops.square(kernel), axis=(0, 1)))
+            y = y * ops.rsqrt(power + 1e-8)[:, None, None, :]
+        return y
+
+    def compute_output_shape(self, input_shape):
+        return (*input_shape[0][:-1], self.filters)
+
+
+@keras.saving.register_keras_serializable(package="keras_gan")
+class NoiseInjection(_Layer):
+    """Adds per-pixel Gaussian noise times a learned per-channel strength (initialised to 0).
+
+    In training the noise is drawn for every sample from the layer's own `SeedGenerator`
+    (seeded by `seed`, saved with the model: a resumed run draws what the uninterrupted one
+    would). In inference a fixed noise image is used (`noise_const`, a non-trainable weight
+    drawn at build: NVIDIA's `noise_mode="const"`), so sampling is deterministic.
+
+    Args:
+        seed: integer seed of the training draws and of the fixed image; None: random.
+    """
+
+    _config = ("seed",)
+
+    def __init__(self, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self.seed = None if seed is None else int(seed)
+        self.seed_generator = keras.random.SeedGenerator(self.seed)
+
+    def build(self, input_shape):
+        self.strength = self.add_weight(shape=(int(input_shape[-1]),), initializer="zeros", name="strength")
+        self.noise_const = self.add_weight(shape=tuple(int(s) for s in input_shape[1:3]), trainable=False,
+                                           initializer=_normal(seed=self.seed), name="noise_const")
+
+    def call(self, x, training=False):
+        dtype = self.compute_dtype
+        if training:
+            height, width = x.shape[1], x.shape[2]
+            noise = ops.cast(keras.random.normal((ops.shape(x)[0], height, width, 1), seed=self.seed_generator), dtype)
+        else:
+            noise = ops.cast(self.noise_const, dtype)[None, :, :, None]
+        return x + noise * ops.cast(self.strength, dtype)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+
+@keras.saving.register_keras_serializable(package="keras_gan")
+class BiasActivation(_Layer):
+    """`act(x + b)`, b per channel (zeros): after the modulated convolution and its noise."""
+
+    _config = ("activation",)
+
+    def __init__(self, activation="lrelu", **kwargs):
+        super().__init__(**kwargs)
+        self.activation = activation
+
+    def build(self, input_shape):
+        self.bias = self.add_weight(shape=(int(input_shape[-1]),), initializer="zeros", name="bias")
+
+    def call(self, x):
+        return _act(x + ops.reshape(ops.cast(self.bias, self.compute_dtype), _bias_shape(x)), self.activation)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+
+def _part(x, axis, start, stop):
+    """`x[start:stop]` along `axis` (plain slicing: a view, no gather)."""
+    return x[(slice(None),) * axis + (slice(start, stop),)]
+
+
+def upsample_2x(x):
+    """2× upsampling of `(batch, h, w, c)` by the [1, 3, 3, 1] filter (= bilinear, edges repeated)."""
+    for axis in (1, 2):
+        n = x.shape[axis]
+        before = ops.concatenate([_part(x, axis, 0, 1), _part(x, axis, 0, n - 1)], axis=axis)
+        after = ops.concatenate([_part(x, axis, 1, n), _part(x, axis, n - 1, n)], axis=axis)
+        even, odd = 0.25 * before + 0.75 * x, 0.75 * x + 0.25 * after
+        shape = list(x.shape)
+        shape[0], shape[axis] = -1, 2 * n
+        x = ops.reshape(ops.stack([even, odd], axis=axis + 1), shape)
+    return x
+
+
+def downsample_2x(x):
+    """2× downsampling of `(batch, h, w, c)`: the [1, 3, 3, 1]/8 filter at every other pixel, edges repeated."""
+    for axis in (1, 2):
+        shape = list(x.shape)
+        n = shape[axis] // 2
+        shape[0], shape[axis] = -1, n
+        pairs = ops.reshape(x, shape[: axis + 1] + [2] + shape[axis + 1:])
+        even = pairs[(slice(None),) * (axis + 1) + (0,)]
+        odd = pairs[(slice(None),) * (axis + 1) + (1,)]
+        before = ops.concatenate([_part(even, axis, 0, 1), _part(odd, axis, 0, n - 1)], axis=axis)
+        after = ops.concatenate([_part(even, axis, 1, n), _part(odd, axis, n - 1, n)], axis=axis)
+        x = (before + 3.0 * (even + odd) + after) * 0.125
+    return x
+
+
+@keras.saving.register_keras_serializable(package="keras_gan")
+class Upsample2D(_Layer):
+    """`upsample_2x` as a layer."""
+
+    def call(self, x):
+        return upsample_2x(x)
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], 2 * input_shape[1], 2 * input_shape[2], input_shape[3])
+
+
+@keras.saving.register_keras_serializable(package="keras_gan")
+class Downsample2D(_Layer):
+    """`downsample_2x` as a layer."""
+
+    def call(self, x):
+        return downsample_2x(x)
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], input_shape[1] // 2, input_shape[2] // 2, input_shape[3])
+
+
+@keras.saving.register_keras_serializable(package="keras_gan")
+class ResidualAdd(_Layer):
+    """`(skip + residual) / sqrt(2)`: the residual discriminator's blocks keep unit variance."""
+
+    def call(self, inputs):
+        return (inputs[0] + inputs[1]) * math.sqrt(0.5)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape[0]
+
+
+@keras.saving.register_keras_serializable(package="keras_gan")
+class MinibatchStdDev(_Layer):
+    """Appends one feature map: the standard deviation over a group of samples, averaged over features.
+
+    Samples form consecutive groups of `group_size` (a last, smaller group where the batch is
+    not a multiple); each sample gets its group's mean over pixels and channels of the
+    per-feature standard deviation `sqrt(var + 1e-8)` (biased variance), as a constant map.
+    Written with a same-group matrix, so it needs no static batch size.
+    """
+
+    _config = ("group_size",)
+
+    def __init__(self, group_size=4, **kwargs):
+        super().__init__(**kwargs)
+        self.group_size = int(group_size)
+
+    def call(self, x):
+        n = ops.shape(x)[0]
+        flat = ops.reshape(ops.cast(x, "float32"), (n, -1))
+        group = ops.floor_divide(ops.arange(n), self.group_size)
+        same = ops.cast(ops.equal(group[:, None], group[None, :]), "float32")
+        mean = ops.matmul(same, flat) / ops.sum(same, axis=1, keepdims=True)
+        var = ops.matmul(same, ops.square(flat - mean)) / ops.sum(same, axis=1, keepdims=True)
+        std = ops.mean(ops.sqrt(var + 1e-8), axis=1)
+        maps = ops.broadcast_to(ops.reshape(std, (-1, 1, 1, 1)), (n, x.shape[1], x.shape[2], 1))
+        return ops.concatenate([x, ops.cast(maps, x.dtype)], axis=-1)
+
+    def compute_output_shape(self, input_shape):
+        return (*input_shape[:-1], input_shape[-1] + 1)
+
+
+@keras.saving.register_keras_serializable(package="keras_gan")
+class Projection(_Layer):
+    """Projection discriminator's class term (Miyato & Koyama 2018): `<embed(label), h> / sqrt(dim)`, on `[h, label]`."""
+
+    _config = ("num_classes",)
+
+    def __init__(self, num_classes, **kwargs):
+        super().__init__(**kwargs)
+        self.num_classes = int(num_classes)
+
+    def build(self, input_shape):
+        self.embedding = LabelEmbedding(self.num_classes, int(input_shape[0][-1]), name="embedding")
+        self.embedding.build(input_shape[1])
+
+    def call(self, inputs):
+        h, labels = inputs
+        e = self.embedding(labels)
+        return ops.sum(ops.cast(h, "float32") * ops.cast(e, "float32"), axis=-1, keepdims=True) / math.sqrt(h.shape[-1])
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0][0], 1)

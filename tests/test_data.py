@@ -1,6 +1,7 @@
 """Offline datasets: shapes, ranges, labels and the documented mixture specifications."""
 
 import numpy as np
+import pytest
 
 import keras_gan
 from keras_gan import data
@@ -59,8 +60,6 @@ def test_offline_names_load_without_tensorflow():
 
     backend = next((b for b in ("jax", "torch") if importlib.util.find_spec(b)), None)
     if backend is None:
-        import pytest
-
         pytest.skip("needs the jax or torch backend to import keras without TensorFlow")
     script = (
         "import sys; sys.modules['tensorflow'] = None; sys.modules['tensorflow_datasets'] = None\n"

@@ -7,6 +7,13 @@ configured before JAX or TensorFlow starts:
     KERAS_BACKEND=jax python tests/data_parallel_check.py --out w.npz --models gan \\
         --num-processes 2 --process-id 0 --coordinator localhost:12345   # and process 1
 
+One group of torch ranks runs every torch check but the resumption (`--single-first --control
+--whole-backup DIR --crash-backup DIR --crash-at-epoch 3`): process 0 first trains each model
+alone (the "single" run), then the ranks train them together ("distributed"), then GAN without
+the gradient average ("control"), WGAN-GP under BackupAndRestore ("whole"), write the weights,
+and die in epoch 3 of a second WGAN-GP run under another backup (exit status 3), which a second
+group resumes (`--models wgan_gp --backup DIR`).
+
 JAX: `keras.distribution.DataParallel` over N simulated CPU devices (one process), or
 over one device in each of N processes (`jax.distributed.initialize`, each process
 feeding its own half of every global batch). TensorFlow: `MirroredStrategy` over N
@@ -28,11 +35,6 @@ def _configure(args):
 
         torch.distributed.init_process_group("gloo", init_method=f"tcp://{args.coordinator}",
                                              rank=args.process_id, world_size=args.num_processes)
-        if args.no_grad_average:  # the control run: averages the loss and figures, not the gradients
-            from keras_gan.backend import torch_trainer
-
-            average = torch_trainer._average_over_ranks
-            torch_trainer._average_over_ranks = lambda grads, loss, aux: (grads, *average(grads, loss, aux)[1:])
     if backend == "jax" and args.num_processes == 1:
         os.environ["XLA_FLAGS"] = f"--xla_force_host_platform_device_count={args.devices}"
     if backend == "jax" and args.num_processes > 1:
@@ -56,6 +58,20 @@ def _configure(args):
         tf.config.set_logical_device_configuration(
             cpu, [tf.config.LogicalDeviceConfiguration()] * args.devices
         )
+
+
+def _average_gradients(on):
+    """Torch ranks: `on=False` is the control run, averaging the loss and figures but not the gradients."""
+    from keras_gan.backend import torch_trainer
+
+    if "average" not in _PATCHED:
+        _PATCHED["average"] = torch_trainer._average_over_ranks
+    average = _PATCHED["average"]
+    torch_trainer._average_over_ranks = average if on else (
+        lambda grads, loss, aux: (grads, *average(grads, loss, aux)[1:]))
+
+
+_PATCHED = {}
 
 
 def _models():
@@ -104,25 +120,27 @@ def _mirrored_strategy(devices):
     return _STRATEGIES[devices]
 
 
-def _train(name, distributed, args):
-    """Trains `name` for `args.steps` steps of global batch `args.batch_size`; returns its weights."""
+def _train(name, distributed, args, processes=None, backup=None, crash_at_epoch=0):
+    """Trains `name` for `args.steps` steps of global batch `args.batch_size` on `processes` processes (default
+    `args.num_processes`), under BackupAndRestore in `backup` if given; returns its weights."""
     import contextlib
 
     import keras
     import numpy as np
 
+    processes = args.num_processes if processes is None else processes
     build, shape = _models()[name]
     # With a backup each epoch is one step on one global batch (a resumed epoch restarts its data).
-    n = args.batch_size if args.backup else args.steps * args.batch_size
+    n = args.batch_size if backup else args.steps * args.batch_size
     rng = np.random.default_rng(0)
     x = rng.uniform(-1, 1, (n, *shape)).astype("float32")
     y = (np.arange(n) % 3).astype("int32") if name == "conditional_gan" else None
     batch_size = args.batch_size
-    multi_worker = keras.backend.backend() == "tensorflow" and args.num_processes > 1
-    if args.num_processes > 1 and not multi_worker:  # each process feeds its own rows of every global batch
+    multi_worker = keras.backend.backend() == "tensorflow" and processes > 1
+    if processes > 1 and not multi_worker:  # each process feeds its own rows of every global batch
         import keras_gan
 
-        batch_size //= args.num_processes
+        batch_size //= processes
         x, y = keras_gan.data.shard(x, np.zeros(n) if y is None else y, batch_size=batch_size)
         y = None if name != "conditional_gan" else y
     scope = contextlib.nullcontext()
@@ -131,12 +149,12 @@ def _train(name, distributed, args):
 
         # Several processes: each feeds its own rows (sharded here), so no auto-sharding.
         distribution = keras.distribution.DataParallel(
-            devices=jax.devices(), auto_shard_dataset=args.num_processes == 1
+            devices=jax.devices(), auto_shard_dataset=processes == 1
         )
         keras.distribution.set_distribution(distribution if distributed else None)
     elif multi_worker:  # every worker passes the whole data and the global batch; Keras shards it
         scope = _STRATEGIES["workers"].scope()
-    elif distributed:
+    elif distributed and keras.backend.backend() == "tensorflow":
         scope = _mirrored_strategy(args.devices).scope()
     # Torch ranks start from different weights and seeds: the first fit broadcasts rank 0's.
     keras.utils.set_random_seed(args.process_id if keras.backend.backend() == "torch" else 0)
@@ -147,11 +165,11 @@ def _train(name, distributed, args):
         model.compile(d_optimizer=keras.optimizers.SGD(0.05), g_optimizer=keras.optimizers.SGD(0.05))
     before = [np.array(keras.ops.convert_to_numpy(v.value)) for v in model.weights]
     callbacks = []
-    if args.backup:  # epochs of one step; the run dies in epoch `--crash-at-epoch`, a rerun resumes it
-        callbacks.append(keras.callbacks.BackupAndRestore(args.backup))
-        if args.crash_at_epoch:
-            callbacks.append(_crash_at(args.crash_at_epoch))
-    model.fit(x, y, batch_size=batch_size, epochs=args.steps if args.backup else 1, shuffle=False, verbose=0,
+    if backup:  # epochs of one step; the run dies in epoch `crash_at_epoch`, a rerun resumes it
+        callbacks.append(keras.callbacks.BackupAndRestore(backup))
+        if crash_at_epoch:
+            callbacks.append(_crash_at(crash_at_epoch))
+    model.fit(x, y, batch_size=batch_size, epochs=args.steps if backup else 1, shuffle=False, verbose=0,
               callbacks=callbacks)
     after = [np.array(keras.ops.convert_to_numpy(v.value)) for v in model.weights]
     iterations = [int(keras.ops.convert_to_numpy(o.iterations.value)) for o in (model.d_optimizer, model.g_optimizer)]
@@ -180,32 +198,55 @@ def main(argv=None):
     parser.add_argument("--num-processes", type=int, default=1)
     parser.add_argument("--process-id", type=int, default=0)
     parser.add_argument("--coordinator", default=None)
-    parser.add_argument("--no-grad-average", action="store_true", help="torch control run (see _configure)")
     parser.add_argument("--backup", help="BackupAndRestore directory; each step is an epoch of one batch")
     parser.add_argument("--crash-at-epoch", type=int, default=0)
+    parser.add_argument("--single-first", action="store_true",
+                        help="torch ranks: process 0 first trains every model alone on the global batch ('single')")
+    parser.add_argument("--control", action="store_true",
+                        help="torch ranks: then GAN without the gradient average ('control')")
+    parser.add_argument("--whole-backup", help="then WGAN-GP under BackupAndRestore here, uninterrupted ('whole')")
+    parser.add_argument("--crash-backup", help="last, WGAN-GP under BackupAndRestore here, dying in --crash-at-epoch")
     args = parser.parse_args(argv)
+    arrays = {}
+    if args.single_first and args.process_id == 0:  # before joining the group: one process, the whole batch
+        for name in args.models.split(","):
+            _record(arrays, name, "single", _train(name, False, args, processes=1))
     _configure(args)
     try:
-        return _run(args)
+        return _run(args, arrays)
     finally:  # torch: leave the gloo group before exit (a live group's threads can abort the exit)
         if "torch.distributed" in sys.modules and sys.modules["torch.distributed"].is_initialized():
             sys.modules["torch.distributed"].destroy_process_group()
 
 
-def _run(args):
+def _record(arrays, name, run, result):
     import numpy as np
 
-    arrays = {}
+    before, after, iterations = result
+    arrays[f"{name}/{run}/iterations"] = np.array(iterations)
+    for i, (b, a) in enumerate(zip(before, after)):
+        arrays[f"{name}/{run}/before/{i:03d}"] = b
+        arrays[f"{name}/{run}/after/{i:03d}"] = a
+
+
+def _run(args, arrays):
+    import numpy as np
+
     runs = ("distributed",) if args.num_processes > 1 else ("single", "distributed")
     for name in args.models.split(","):
         for run in runs:
-            before, after, iterations = _train(name, run == "distributed", args)
-            arrays[f"{name}/{run}/iterations"] = np.array(iterations)
-            for i, (b, a) in enumerate(zip(before, after)):
-                arrays[f"{name}/{run}/before/{i:03d}"] = b
-                arrays[f"{name}/{run}/after/{i:03d}"] = a
+            _record(arrays, name, run, _train(name, run == "distributed", args, backup=args.backup,
+                                              crash_at_epoch=args.crash_at_epoch if not args.crash_backup else 0))
+    if args.control:
+        _average_gradients(False)
+        _record(arrays, "gan", "control", _train("gan", True, args))
+        _average_gradients(True)
+    if args.whole_backup:
+        _record(arrays, "wgan_gp", "whole", _train("wgan_gp", True, args, backup=args.whole_backup))
     if args.process_id == 0:
         np.savez(args.out, **arrays)
+    if args.crash_backup:
+        _train("wgan_gp", True, args, backup=args.crash_backup, crash_at_epoch=args.crash_at_epoch)
     return 0
 
 

@@ -18,7 +18,9 @@ seed, the same global batch of 16 and SGD (see the script), for 3 steps.
 - PyTorch, two processes in a gloo `torch.distributed` group (what `torchrun` sets up), started
   from different seeds: the first `fit` broadcasts rank 0's state, each optimizer step averages
   the gradients over the ranks, each rank feeds `keras_gan.data.shard`'s rows. Every model
-  matches one process except DCGAN (per-rank BatchNorm statistics, as on TensorFlow).
+  matches one process except DCGAN (per-rank BatchNorm statistics, as on TensorFlow). One group
+  of two ranks runs every torch check but the resumption (see `data_parallel_check.py`), a second
+  group resumes its crashed run: four processes in all.
 """
 
 import os
@@ -66,24 +68,33 @@ def _free_port():
         return s.getsockname()[1]
 
 
-def _two_processes(out, *extra, models="gan,conditional_gan,wgan_gp,dcgan", coordinator=None):
+def _start_two_processes(out, *extra, models="gan,conditional_gan,wgan_gp,dcgan", coordinator=None):
     coordinator = coordinator or f"localhost:{_free_port()}"
     common = ["--out", out, "--models", models, "--num-processes", "2", "--coordinator", coordinator, *extra]
-    workers = [_launch(*common, "--process-id", str(i)) for i in range(2)]
-    for worker in workers:
+    return [_launch(*common, "--process-id", str(i)) for i in range(2)]
+
+
+def _two_processes(out, *extra, **kwargs):
+    for worker in _start_two_processes(out, *extra, **kwargs):
         _wait(worker)
 
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory):
-    if BACKEND == "torch":  # one process on the global batch, then two ranks on their shards
+def torch_crash_backup(tmp_path_factory):
+    return str(tmp_path_factory.mktemp("crashed") / "backup")
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory, torch_crash_backup):
+    if BACKEND == "torch":  # rank 0 alone on the global batch, then both ranks on their shards, and the rest
         out = tmp_path_factory.mktemp("dp")
-        _wait(_launch("--out", str(out / "single.npz"), "--num-processes", "1", "--models",
-                      "gan,conditional_gan,wgan_gp,dcgan"))
-        _two_processes(str(out / "ranks.npz"))
-        single, ranks = np.load(out / "single.npz"), np.load(out / "ranks.npz")
-        return {**{k.replace("/distributed/", "/single/"): single[k] for k in single.files},
-                **{k: ranks[k] for k in ranks.files}}
+        whole = str(out / "whole_backup")
+        workers = _start_two_processes(str(out / "ranks.npz"), "--single-first", "--control", "--whole-backup", whole,
+                                       "--crash-backup", torch_crash_backup, "--crash-at-epoch", "3")
+        for worker in workers:  # the last run dies in its third epoch, after the weights were written
+            out_text, _ = worker.communicate(timeout=600)
+            assert worker.returncode == 3, out_text[-4000:]
+        return np.load(out / "ranks.npz")
     models = "gan,conditional_gan,wgan_gp,dcgan" + (",dcgan_sync_bn" if BACKEND == "tensorflow" else "")
     out = str(tmp_path_factory.mktemp("dp") / "weights.npz")
     _wait(_launch("--out", out, "--devices", "2", "--models", models))
@@ -131,29 +142,20 @@ def test_two_processes_match_one_device(runs, tmp_path):
 
 
 @torch_only
-def test_torch_ranks_without_the_gradient_average_differ(runs, tmp_path):
+def test_torch_ranks_without_the_gradient_average_differ(runs):
     """The control: the same two ranks, averaging only the logged loss, drift from one process."""
-    out = str(tmp_path / "plain.npz")
-    _two_processes(out, "--no-grad-average", models="gan")
-    assert _max_diff(_weights(runs, "gan", "single"), _weights(np.load(out), "gan", "distributed")) > 100 * EXACT
+    assert _max_diff(_weights(runs, "gan", "single"), _weights(runs, "gan", "control")) > 100 * EXACT
+    assert _max_diff(_weights(runs, "gan", "single"), _weights(runs, "gan", "control", "before")) > 1e-3
 
 
 @torch_only
-def test_torch_ranks_resume_from_a_backup_like_an_uninterrupted_run(tmp_path):
-    backup = str(tmp_path / "backup")
-    whole, resumed = str(tmp_path / "whole.npz"), str(tmp_path / "resumed.npz")
-    _two_processes(whole, "--backup", str(tmp_path / "other"), models="wgan_gp")
-    common = ["--out", resumed, "--models", "wgan_gp", "--num-processes", "2", "--backup", backup]
-    port = _free_port()
-    crashed = [_launch(*common, "--coordinator", f"localhost:{port}", "--process-id", str(i), "--crash-at-epoch", "3")
-               for i in range(2)]
-    for worker in crashed:
-        worker.communicate(timeout=600)
-        assert worker.returncode == 3
-    assert os.listdir(backup)  # rank 0 wrote it
-    _two_processes(resumed, "--backup", backup, models="wgan_gp")
-    a, b = np.load(whole), np.load(resumed)
-    assert _max_diff(_weights(a, "wgan_gp", "distributed"), _weights(b, "wgan_gp", "distributed")) < 1e-5
-    np.testing.assert_array_equal(a["wgan_gp/distributed/iterations"], b["wgan_gp/distributed/iterations"])
+def test_torch_ranks_resume_from_a_backup_like_an_uninterrupted_run(runs, torch_crash_backup, tmp_path):
+    """The `runs` group's last run died in its third epoch (exit status 3); a new group resumes it from its backup."""
+    assert os.listdir(torch_crash_backup)  # rank 0 wrote it
+    resumed = str(tmp_path / "resumed.npz")
+    _two_processes(resumed, "--backup", torch_crash_backup, models="wgan_gp")
+    b = np.load(resumed)
+    assert _max_diff(_weights(runs, "wgan_gp", "whole"), _weights(b, "wgan_gp", "distributed")) < 1e-5
+    np.testing.assert_array_equal(runs["wgan_gp/whole/iterations"], b["wgan_gp/distributed/iterations"])
 
 

@@ -8,8 +8,8 @@ import keras_gan
 from conftest import fake_data, tiny_dcgan, tiny_gan
 
 
-@pytest.fixture
-def dcgan():
+@pytest.fixture(scope="module")
+def dcgan():  # shared: each use fails in the data checks, before any step
     model = tiny_dcgan()
     model.compile()
     return model

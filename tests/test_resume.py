@@ -29,14 +29,21 @@ def _model():
     return model
 
 
+X = fake_data((2,), n=64)
+FIT = {"batch_size": 16, "epochs": 4, "verbose": 0, "shuffle": False}
+
+
+@pytest.fixture(scope="module")
+def reference():
+    """The uninterrupted run, shared by both crash points (read, never trained further)."""
+    model = _model()
+    model.fit(X, **FIT)
+    return model
+
+
 @pytest.mark.parametrize("crash_batch", [1, 3])
-def test_crash_and_resume_ends_where_an_uninterrupted_run_ends(tmp_path, crash_batch):
-    x = fake_data((2,), n=64)
-    fit = {"batch_size": 16, "epochs": 4, "verbose": 0, "shuffle": False}
-
-    reference = _model()
-    reference.fit(x, **fit)
-
+def test_crash_and_resume_ends_where_an_uninterrupted_run_ends(tmp_path, crash_batch, reference):
+    x, fit = X, FIT
     backup = str(tmp_path / "backup")
     model = _model()
     with pytest.raises(RuntimeError, match="simulated crash"):

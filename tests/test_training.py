@@ -73,6 +73,14 @@ def test_same_seed_gives_the_same_run():
         np.testing.assert_array_equal(a, b)
 
 
+@pytest.mark.backend_independent
+def test_every_learning_check_runs_several_seeds_on_one_backend_and_one_seed_on_the_others():
+    assert set(learning.SEVERAL_SEEDS_ON) == set(learning.CHECKS) and len(learning.SEEDS) >= 3
+    for name in learning.CHECKS:
+        counts = sorted(len(learning.seeds_for(name, backend)) for backend in ("tensorflow", "jax", "torch"))
+        assert counts == [1, 1, len(learning.SEEDS)], (name, counts)
+
+
 @pytest.mark.parametrize("check", ["gan_non_saturating", "gan_minimax"])
 def test_gan_learns_a_gaussian(check):
     """G's samples move from N(0-ish, small) toward the data's mean and spread (seeds: `learning.seeds_for`)."""
@@ -117,8 +125,8 @@ def test_fit_accepts_keras_users_data_types():
     loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(torch.from_numpy(x)), batch_size=16)
     dataset = tf.data.Dataset.from_tensor_slices(x).batch(16)
     labelled = tf.data.Dataset.from_tensor_slices((x, np.zeros(32, "int32"))).batch(16)
-    for data in (dataset, labelled, loader, Batches()):
-        model = tiny_gan()
-        model.compile()
+    model = tiny_gan()  # one model for all (one compiled step): each fit takes its data's 2 batches
+    model.compile()
+    for fits, data in enumerate((dataset, labelled, loader, Batches()), start=1):
         model.fit(data, epochs=1, verbose=0)
-        assert int(model.g_optimizer.iterations) == 2, type(data)
+        assert int(model.g_optimizer.iterations) == 2 * fits, type(data)

@@ -1,6 +1,9 @@
 """The MNIST classifier behind the offline figures (zoo entry `mnist_classifier`)."""
 
-import numpy as np
+from keras_gan.data import load
+from keras_gan.splits import stratified_split
+
+__all__ = ["build_mnist_classifier", "mnist_split", "train_mnist_classifier"]
 
 
 def mnist_split(test_per_class=100, seed=0):
@@ -9,14 +12,7 @@ def mnist_split(test_per_class=100, seed=0):
     Returns:
         `((x_train, y_train), (x_test, y_test))`, images in [-1, 1].
     """
-    from keras_gan.data import load
-
-    x, y = load("mnist_5k")
-    rng = np.random.default_rng(seed)
-    test = np.zeros(len(y), dtype=bool)
-    for digit in range(10):
-        test[rng.choice(np.flatnonzero(y == digit), test_per_class, replace=False)] = True
-    return (x[~test], y[~test]), (x[test], y[test])
+    return stratified_split(*load("mnist_5k"), test_per_class, seed=seed)
 
 
 def build_mnist_classifier(seed=0):

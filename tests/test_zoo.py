@@ -44,27 +44,38 @@ def test_recipe_rates_decay_linearly_to_zero_where_asked():
     assert train._adam(2e-4)["config"]["learning_rate"] == 2e-4  # constant unless asked
     assert spec == train._adam(1e-3, decay_steps=100)  # compiling leaves the recipe as written
     # A recipe that decays does so over exactly its own training: each optimizer's updates in epochs x steps per
-    # epoch (4,000 digits); D takes `d_steps` updates per step (WGAN-GP: 5).
+    # epoch (4,000 digits, 3,196 emoji); D takes `d_steps` updates per step (WGAN-GP: 5).
     import keras_gan
 
     for name, recipe in train.RECIPES.items():
         for key, value in recipe.get("compile", {}).items():
             rate = value["config"]["learning_rate"] if key.endswith("_optimizer") else None
             if isinstance(rate, dict):
-                steps_per_epoch = -(-4000 // recipe["fit"]["batch_size"])
+                size = 3196 if recipe.get("dataset") == "noto_emoji_train" else 4000
+                steps_per_epoch = -(-size // recipe["fit"]["batch_size"])
                 d_steps = getattr(keras_gan, recipe["class"])(**recipe["model"]).d_steps if key == "d_optimizer" else 1
                 assert rate["config"]["decay_steps"] == recipe["fit"]["epochs"] * steps_per_epoch * d_steps, name
 
 
 @pytest.mark.backend_independent
-def test_manifest_lists_the_mnist_entries():
-    assert zoo.names() == ["cgan_mnist", "dcgan_mnist", "gan_mnist", "mnist_classifier", "wgan_gp_mnist"]
+def test_manifest_lists_the_entries():
+    names = zoo.names()
+    assert {"cgan_mnist", "dcgan_mnist", "gan_mnist", "mnist_classifier", "wgan_gp_mnist", "emoji_classifier"} <= set(names)
+    assert names == sorted(names) and set(names) <= {*train_recipes(), "emoji_classifier"}
     lines = zoo.list()
-    assert len(lines) == 5 and all(line.split()[0] in zoo.names() for line in lines)
+    assert len(lines) == len(names) and all(line.split()[0] in names for line in lines)
     for name, record in zoo.manifest()["entries"].items():
         assert set(record["files"]) == set(zoo.PRESET_FILES)
-        assert record["command"].endswith(f"python -m keras_gan.zoo.train {name}")
-        assert record["dataset"] in ("mnist_5k", "mnist_5k_train") and record["trained_with"]["keras"]
+        command = ("python tools/train_emoji_classifier.py" if name == "emoji_classifier"
+                   else f"python -m keras_gan.zoo.train {name}")
+        assert record["command"].endswith(command)
+        assert record["dataset"] in ("mnist_5k", "mnist_5k_train", "noto_emoji_train") and record["trained_with"]["keras"]
+
+
+def train_recipes():
+    from keras_gan.zoo import train
+
+    return train.RECIPES
 
 
 @pytest.mark.parametrize("name", ["gan_mnist", "dcgan_mnist", "cgan_mnist", "wgan_gp_mnist"])

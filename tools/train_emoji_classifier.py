@@ -1,7 +1,7 @@
 """Trains `emoji_classifier`, the offline colour judge, and writes it into the zoo.
 
-    KERAS_BACKEND=jax python tools/train_emoji_classifier.py            # the zoo entry (multi-task heads)
-    KERAS_BACKEND=jax python tools/train_emoji_classifier.py --compare  # category-only vs multi-task, no write
+    KERAS_BACKEND=tensorflow python tools/train_emoji_classifier.py     # the zoo entry (category head)
+    KERAS_BACKEND=tensorflow python tools/train_emoji_classifier.py --compare --epochs 30 --out DIR  # both variants
 
 A CNN for 32×32×3 emoji in [-1, 1] trained on `noto_emoji_train`. Its penultimate layer `features` gives FD,
 KID and precision/recall; its head `logits` predicts the 9 categories (class share, label accuracy). The
@@ -107,7 +107,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description="Train the emoji judge.")
     parser.add_argument("--epochs", type=int, default=60)
     parser.add_argument("--compare", action="store_true", help="train both variants, print their quality")
-    parser.add_argument("--heads", default="category,subcategory")
+    parser.add_argument("--heads", default="category", help="category (the zoo entry) or category,subcategory")
     parser.add_argument("--out", help="preset directory (default: zoo/emoji_classifier)")
     args = parser.parse_args(argv)
     variants = [("category",), ("category", "subcategory")] if args.compare else [tuple(args.heads.split(","))]

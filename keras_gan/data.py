@@ -240,9 +240,8 @@ def from_directory(directory, image_size=(64, 64), *, channels=None, background=
         raise ValueError(
             f"{len(small)} of {len(probed)} images in {directory} are smaller than the asked "
             f"{size[0]}x{size[1]} (height x width{', after the centre crop' if aspect == 'crop' else ''}): "
-            f"{_folder_list([f'{os.path.relpath(p, directory)} ({h}x{w})' for p, (h, w) in small])}. Expected "
-            f"every image to "
-            f"cover {size[0]}x{size[1]}. Pass a smaller image_size (CLI: --image-size), "
+            f"{_folder_list([f'{os.path.relpath(p, directory)} ({h}x{w})' for p, (h, w) in small])}. "
+            f"Expected every image to cover {size[0]}x{size[1]}. Pass a smaller image_size (CLI: --image-size), "
             f"allow_upscale=True (CLI: --upscale) to enlarge them (blurrier), or remove them."
         )
     if channels is None:
@@ -257,8 +256,8 @@ def from_directory(directory, image_size=(64, 64), *, channels=None, background=
         except Exception as error:  # a header that reads and a body that does not (truncated files)
             failed[path] = error
             continue
-        x[len(kept)] = np.asarray(_fit_image(image, size, aspect, fill, "L" if channels == 1 else "RGB")).reshape(
-            *size, channels)
+        image = _fit_image(image, size, aspect, fill, "L" if channels == 1 else "RGB")
+        x[len(kept)] = np.asarray(image).reshape(*size, channels)
         kept.append(index)
     if failed:
         names = [f"{os.path.relpath(p, directory)} ({type(e).__name__}: {e})" for p, e in sorted(failed.items())]

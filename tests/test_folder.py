@@ -209,18 +209,8 @@ def test_images_beside_class_subfolders_are_left_out_with_a_warning_and_limit_ke
     np.testing.assert_array_equal(data.from_directory(tmp_path, 16, limit=5)[1], y)
 
 
-def test_a_conditional_gan_trains_from_a_folder(folder):
-    # DCGAN trains from a folder in the command-line tests below, through the same from_directory and fit.
-    x, y = _load(folder, 16)
-    cgan = keras_gan.ConditionalGAN((16, 16, 3), num_classes=len(data.directory_class_names(folder)),
-                                    latent_dim=8, filters=4)
-    cgan.compile()
-    cgan.fit(x, y, batch_size=4, epochs=1, verbose=0)
-    assert int(cgan.g_optimizer.iterations) == 2 and int(cgan.d_optimizer.iterations) == 2
-    assert np.isfinite(cgan.generate(2, labels=[0, 1], seed=0)).all()
-
-
 def _train(folder, out, *extra, model="dcgan"):
+    """`keras-gan train`: `from_directory`, then `fit` on its arrays (the Python path, run on each backend)."""
     return cli.main(["train", model, "--dataset", str(folder), "--out", str(out), *TINY, *extra])
 
 
@@ -266,6 +256,8 @@ def test_cli_cgan_counts_the_classes_of_the_subfolders(folder, tmp_path, capsys)
     assert "2 classes: circles, squares" in capsys.readouterr().out
     loaded = keras_gan.zoo.load(str(out), compile=False)
     assert loaded.num_classes == 2 and loaded.data_shape == (16, 16, 3)
+    assert np.isfinite(loaded.generate(2, labels=[0, 1], seed=0)).all()
+    assert _optimizer_steps(out, loaded) == 2  # 8 labelled images, batches of 4
     with pytest.raises(ValueError, match="--num-classes 3 disagrees with the 2 class subfolders"):
         _train(folder, out, "--epochs", "1", "--num-classes", "3", model="cgan")
 

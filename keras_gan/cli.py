@@ -307,30 +307,59 @@ def _train_command(commands):
     parser.set_defaults(run=_train)
 
 
+def _held_out(model, features):
+    """The held-out real set a model is judged against, and the judge's name, by the model's data shape."""
+    import keras_gan
+    from keras_gan import metrics
+
+    shape = tuple(model.data_shape)
+    if features == "auto":
+        features = "emoji_classifier" if shape[-1:] == (3,) else "mnist_classifier"
+    if features == "emoji_classifier" or (features == "inception" and shape[-1:] == (3,)):
+        if shape[-1:] != (3,) or shape[0] != shape[1]:
+            raise SystemExit(f"keras-gan evaluate: emoji_classifier judges square colour images; the model makes "
+                             f"{shape}. Use --features mnist_classifier for 28x28x1 digits.")
+        x_test, y_test = keras_gan.data.load("noto_emoji_test", image_size=shape[0])
+        return x_test, y_test, features, "585 held-out noto_emoji images"
+    if shape != (28, 28, 1) and features == "mnist_classifier":
+        raise SystemExit(f"keras-gan evaluate: mnist_classifier judges 28x28x1 digits; the model makes {shape}. "
+                         f"Use --features emoji_classifier for colour images.")
+    _, (x_test, y_test) = metrics.mnist_split()
+    return x_test, y_test, features, "1,000 held-out mnist_5k digits"
+
+
 def _evaluate(args):
     import keras_gan
     from keras_gan import metrics
 
-    _, (x_test, y_test) = metrics.mnist_split()
-    reports = {}
+    reports, against = {}, set()
     for name in args.names:
         model = keras_gan.zoo.load(name, compile=False)
-        print(f"Sampling {args.num_samples} images from {name}:")
-        reports[name] = metrics.evaluate(model, x_test, y_test, num_samples=args.num_samples, seed=args.seed)
-    print(f"\nAgainst the {len(x_test)} held-out mnist_5k digits, features of the zoo's mnist_classifier:")
+        x_test, y_test, features, what = _held_out(model, args.features)
+        num_samples = args.num_samples or len(x_test)
+        print(f"Sampling {num_samples} images from {name}:")
+        reports[name] = metrics.evaluate(model, x_test, y_test, num_samples=num_samples, seed=args.seed,
+                                         features=features, kid_subset_size=min(1000, num_samples // 2))
+        against.add(f"the {what}, features of {features}")
+    print(f"\nAgainst {'; '.join(sorted(against))}:")
     print(metrics.format_report(reports))
 
 
 def _evaluate_command(commands):
     parser = commands.add_parser(
-        "evaluate", help="figures (Fréchet distance, KID, IS, precision/recall) of MNIST models",
-        description="Sample each model and score it against the 1,000 held-out digits of mnist_5k on the "
-                    "features of the zoo's mnist_classifier (28x28x1 models only).",
+        "evaluate", help="figures (Fréchet distance, KID, IS, precision/recall) of zoo models or presets",
+        description="Sample each model and score it against a held-out real set on a judge's features: "
+                    "28x28x1 models against the 1,000 held-out digits of mnist_5k (mnist_classifier), colour "
+                    "models against the 585 held-out noto_emoji images (emoji_classifier, 32x32; 64x64 "
+                    "samples are area-resized). Conditional models draw labels at the held-out set's frequencies.",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
-    parser.add_argument("names", nargs="+", help="zoo entries or local preset directories trained on MNIST")
-    parser.add_argument("-n", "--num-samples", type=int, default=1000,
-                        help="generated samples (the zoo table uses 1,000, the held-out set's size)")
+    parser.add_argument("names", nargs="+", help="zoo entries or local preset directories")
+    parser.add_argument("-n", "--num-samples", type=int, default=None,
+                        help="generated samples (default: the held-out set's size, as the zoo's figures)")
+    parser.add_argument("--features", default="auto",
+                        choices=("auto", "mnist_classifier", "emoji_classifier", "inception"),
+                        help="the judge (auto: by the model's data shape; inception needs the internet once)")
     parser.add_argument("--seed", type=int, default=0, help="sampling seed")
     parser.set_defaults(run=_evaluate)
 

@@ -93,3 +93,16 @@ def test_every_image_model_trains_on_colour(name):
     kwargs = {"labels": np.arange(4) % 9} if name == "cgan" else {}
     images = model.generate(4, seed=0, **kwargs)
     assert images.shape == (4, 16, 16, 3) and np.all(np.abs(images) <= 1) and images.std() > 0
+
+
+def test_cli_evaluate_judges_a_colour_preset_on_the_emoji_classifier(tmp_path, capsys):
+    from keras_gan import cli, zoo
+
+    model = keras_gan.ConditionalGAN((32, 32, 3), 9, latent_dim=8, filters=4, conditioning="projection")
+    zoo.save_preset(model, str(tmp_path / "tiny"), description="tiny", weights_dtype="float16")
+    cli.main(["evaluate", str(tmp_path / "tiny"), "-n", "60"])
+    out = capsys.readouterr().out
+    assert "585 held-out noto_emoji images, features of emoji_classifier" in out
+    assert out.count("|") > 10 and "label acc." in out
+    with pytest.raises(SystemExit, match="mnist_classifier judges 28x28x1 digits"):
+        cli.main(["evaluate", str(tmp_path / "tiny"), "--features", "mnist_classifier"])

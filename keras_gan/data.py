@@ -1,13 +1,14 @@
 """Datasets in the range the generators produce: float32, channels last, images in [-1, 1].
 
     keras_gan.data.load("mnist_5k")                  # offline, numpy (x, y)
+    keras_gan.data.load("noto_emoji", image_size=32)  # offline colour emoji, numpy (x, y)
     keras_gan.data.load("cifar10", data_dir="~/tfds")  # TensorFlow Datasets
-    keras_gan.data.load("path/to/images/", image_size=(64, 64))  # a folder of images
+    keras_gan.data.load("path/to/images/", image_size=(64, 64))  # a folder of images, numpy (x, y)
     keras_gan.data.scale_images(uint8_images)        # your own arrays, to [-1, 1]
 
-The offline names need neither TensorFlow nor a network; TensorFlow Datasets names
-and folders need TensorFlow (`pip install "keras-gan[tfds]"`), which is imported
-only when they are asked for. `tf.data` pipelines feed `fit` on every backend.
+The offline names and folders need neither TensorFlow nor a network (folders are decoded
+with Pillow); TensorFlow Datasets names need TensorFlow (`pip install "keras-gan[tfds]"`),
+which is imported only when they are asked for. `tf.data` pipelines feed `fit` on every backend.
 """
 
 import functools

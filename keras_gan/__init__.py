@@ -1,13 +1,18 @@
 """keras-gan: GAN, DCGAN and friends as Keras 3 models, on TensorFlow, JAX and PyTorch."""
 
-from keras_gan import callbacks, data, layers, losses, metrics, networks, training, zoo
+from importlib.metadata import PackageNotFoundError, version
+
+from keras_gan import callbacks, data, layers, losses, metrics, networks, objectives, zoo
 from keras_gan.models import DCGAN, GAN, WGAN, WGANGP, AdversarialModel, ConditionalGAN, StyleGAN2
 from keras_gan.visualization import plot_history, save_image_grid
 
-__version__ = "0.1.0"
+try:
+    __version__ = version("keras-gan")  # written once, in pyproject.toml
+except PackageNotFoundError:  # a source tree that was never installed
+    __version__ = "0+unknown"
 
 __all__ = [
     "AdversarialModel", "ConditionalGAN", "DCGAN", "GAN", "StyleGAN2", "WGAN", "WGANGP",
-    "callbacks", "data", "layers", "losses", "metrics", "networks", "training", "zoo",
+    "callbacks", "data", "layers", "losses", "metrics", "networks", "objectives", "zoo",
     "plot_history", "save_image_grid",
 ]

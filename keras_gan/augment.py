@@ -5,8 +5,13 @@ and is differentiable in the images, so G's gradient flows through it. Images ar
 `(batch, height, width, channels)` in [-1, 1].
 """
 
-from keras import ops
 import keras
+from keras import ops
+
+__all__ = [
+    "POLICIES", "TRANSFORMS", "ada_adjust", "brightness", "check_probability", "contrast", "cutout", "diff_augment",
+    "overfitting_signal", "parse_policy", "saturation", "translation",
+]
 
 POLICIES = {
     "color": ("brightness", "saturation", "contrast"),
@@ -124,3 +129,41 @@ def diff_augment(x, policy, seed_generator, probability=None, draw=None):
                 augmented = keep * augmented + (1.0 - keep) * x
             x = augmented
     return x
+
+
+def check_probability(augment_p):
+    """`augment_p` as a float in [0, 1], or `"adaptive"` (ADA); a `ValueError` otherwise."""
+    if augment_p == "adaptive":
+        return augment_p
+    try:
+        probability = float(augment_p)
+    except (TypeError, ValueError):
+        probability = None
+    if probability is None or not 0.0 <= probability <= 1.0:
+        raise ValueError(
+            f"augment_p must be a probability in [0, 1] or 'adaptive', got {augment_p!r}. "
+            f"Pass e.g. augment_p=1.0 (always augment) or augment_p='adaptive' (ADA)."
+        )
+    return probability
+
+
+def overfitting_signal(real_logits):
+    """ADA's r_t = E[sign(D(real))] (Karras et al. 2020, §3)."""
+    return ops.mean(ops.sign(ops.cast(real_logits, "float32")))
+
+
+def ada_adjust(probability, r_t, target, kimg, batch_size):
+    """One ADA step: p moves by `batch_size / (kimg · 1000)` toward r_t = `target`, clipped to [0, 1].
+
+    Args:
+        probability: the current p (a tensor).
+        r_t: the overfitting signal of the step.
+        target: ADA's target for r_t (paper: 0.6).
+        kimg: thousands of images for p to go from 0 to 1 (paper: 500).
+        batch_size: the step's batch size.
+
+    Returns:
+        The new p.
+    """
+    step = ops.cast(batch_size, "float32") / (kimg * 1000.0)
+    return ops.clip(probability + ops.sign(r_t - target) * step, 0.0, 1.0)

@@ -6,7 +6,10 @@ import os
 import keras
 from keras import ops
 
+from keras_gan._keras_internals import callback_model
 from keras_gan.metrics.callback import Evaluation  # noqa: F401 - `keras_gan.callbacks.Evaluation`
+
+__all__ = ["Evaluation", "FiniteLossGuard", "GeneratorEMA", "LearningRates", "SampleGrid"]
 
 
 class FiniteLossGuard(keras.callbacks.Callback):
@@ -71,6 +74,8 @@ class SampleGrid(keras.callbacks.Callback):
             (Pillow, which matplotlib depends on).
         frame_ms: milliseconds per GIF frame.
     """
+
+    writes_files = True  # under torch data parallelism only rank 0 keeps it
 
     def __init__(self, directory, num_samples=64, seed=0, every=1, gif=False, frame_ms=500):
         super().__init__()
@@ -160,7 +165,8 @@ class GeneratorEMA(keras.callbacks.Callback):
         # Not `self.model`: on JAX, Keras's property writes fit's whole state back into the
         # variables on every access (and the next step gathers it again); the model reads the
         # generator's live weights from that state instead.
-        model = self._model if hasattr(self._model, "training_values") else self.model
+        model = callback_model(self)
+        model = model if hasattr(model, "training_values") else self.model
         weights = [ops.stop_gradient(w) for w in model.training_values(model.generator.trainable_variables)]
         if step <= self.start:
             model.set_generator_ema(weights)

@@ -3,6 +3,11 @@
 import keras
 import numpy as np
 
+__all__ = [
+    "check_labels", "check_latents", "check_samples", "checked_generator", "data_shape", "first_batch",
+    "fit_inputs", "fraction", "hidden_units", "non_negative", "optional_positive_int", "positive_int", "to_numpy",
+]
+
 
 def first_batch(data):
     """Returns the first batch of `data` without consuming the user's iterator.
@@ -62,13 +67,18 @@ def check_samples(samples, data_shape, image):
             f"Expected floating-point training samples, got dtype {dtype}. "
             f"Convert to float32 first.{hint}"
         )
-    values = np.asarray(to_numpy(samples), dtype=np.float64)
-    if not np.all(np.isfinite(values)):
+    values = to_numpy(samples)
+    if not values.size:
+        return
+    # Two passes over the array, no copy of it (a float64 copy doubled a large dataset's memory):
+    # NaN propagates through min and max, and ±inf is one of them.
+    low, high = float(np.min(values)), float(np.max(values))
+    if not (np.isfinite(low) and np.isfinite(high)):
         raise ValueError("The training samples contain NaN or infinite values; remove or fix them.")
-    if image and values.size and (values.min() < -1.0 - 1e-6 or values.max() > 1.0 + 1e-6):
+    if image and (low < -1.0 - 1e-6 or high > 1.0 + 1e-6):
         raise ValueError(
             f"Expected image values in [-1, 1] (the generator's tanh range), got "
-            f"[{values.min():.4g}, {values.max():.4g}]. Scale them with keras_gan.data.scale_images(x) "
+            f"[{low:.4g}, {high:.4g}]. Scale them with keras_gan.data.scale_images(x) "
             f"(uint8: x / 127.5 - 1; [0, 1]: 2 * x - 1)."
         )
 

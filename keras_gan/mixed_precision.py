@@ -11,6 +11,8 @@ doubles the scale after `dynamic_growth_steps` finite steps. `"mixed_bfloat16"`
 
 import keras
 
+__all__ = ["LossScaleOptimizer", "for_policy", "loggable", "loss_scale", "scale_loss", "unwrap"]
+
 LossScaleOptimizer = keras.optimizers.LossScaleOptimizer
 
 
@@ -61,11 +63,3 @@ def loggable(value, optimizer):
     finite = keras.ops.isfinite(value)
     return keras.ops.where(finite, value, 0.0), keras.ops.cast(finite, "float32")
 
-
-def __getattr__(name):
-    # AdversarialOptimizer lived here before it got its own module.
-    if name == "AdversarialOptimizer":
-        from keras_gan.optimizers import AdversarialOptimizer
-
-        return AdversarialOptimizer
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

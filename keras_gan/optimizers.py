@@ -4,6 +4,8 @@ import keras
 
 from keras_gan.mixed_precision import LossScaleOptimizer, unwrap
 
+__all__ = ["AdversarialOptimizer"]
+
 
 class AdversarialOptimizer(keras.optimizers.MultiOptimizer):
     """A `MultiOptimizer` over the discriminator's and the generator's optimizers.

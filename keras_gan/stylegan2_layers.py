@@ -294,6 +294,7 @@ def _part(x, axis, start, stop):
 
 def upsample_2x(x):
     """2× upsampling of `(batch, h, w, c)` by the [1, 3, 3, 1] filter (= bilinear, edges repeated)."""
+    x = ops.convert_to_tensor(x)
     for axis in (1, 2):
         n = x.shape[axis]
         before = ops.concatenate([_part(x, axis, 0, 1), _part(x, axis, 0, n - 1)], axis=axis)
@@ -307,6 +308,7 @@ def upsample_2x(x):
 
 def downsample_2x(x):
     """2× downsampling of `(batch, h, w, c)`: the [1, 3, 3, 1]/8 filter at every other pixel, edges repeated."""
+    x = ops.convert_to_tensor(x)
     for axis in (1, 2):
         shape = list(x.shape)
         n = shape[axis] // 2

@@ -25,6 +25,9 @@ Everything else about training is written once, in `keras_gan.models.Adversarial
 
 import keras
 
+__all__ = ["AdversarialTrainer", "batch_normalization_training", "conv", "conv_transpose", "inference_function",
+           "moving_average", "process_layout"]
+
 _BACKEND = keras.backend.backend()
 
 if _BACKEND == "tensorflow":
@@ -47,6 +50,3 @@ else:
         f"keras-gan supports the tensorflow, jax and torch backends; "
         f"KERAS_BACKEND is {_BACKEND!r}. Set KERAS_BACKEND to one of those."
     )
-
-__all__ = ["AdversarialTrainer", "batch_normalization_training", "conv", "conv_transpose", "inference_function",
-           "moving_average", "process_layout"]

@@ -3,6 +3,8 @@
 import keras
 from keras import ops
 
+__all__ = ["add_bias", "batch_normalization_training", "conv", "conv_transpose", "moving_average"]
+
 
 def conv(inputs, kernel, bias=None, strides=1, padding="valid", data_format=None, dilation_rate=1):
     """`keras.ops.conv` plus an optional per-channel `bias`, as `keras.layers.Conv2D` computes it.

@@ -6,6 +6,8 @@ import keras
 from keras_gan.backend import generic
 from keras_gan.backend.generic import batch_normalization_training, conv  # noqa: F401 (re-exported)
 
+__all__ = ["batch_normalization_training", "conv", "conv_transpose", "moving_average"]
+
 
 @jax.jit
 def _moving_average(averages, values, decay):

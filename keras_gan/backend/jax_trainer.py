@@ -16,10 +16,16 @@ import contextlib
 import jax
 import keras
 
+from keras_gan._keras_internals import jax_fit_state
 from keras_gan.mixed_precision import scale_loss
 from keras_gan.backend.jax_kernels import (  # noqa: F401 (re-exported)
     batch_normalization_training, conv, conv_transpose, moving_average,
 )
+
+__all__ = [
+    "AdversarialTrainer", "batch_normalization_training", "conv", "conv_transpose", "inference_function",
+    "moving_average", "process_layout",
+]
 
 
 class AdversarialTrainer:
@@ -128,8 +134,8 @@ class AdversarialTrainer:
         Read from the state `fit` holds inside jit, without writing the whole state back
         (`sync_training_state`), which would make the next step gather it again.
         """
-        state = getattr(self, "_jax_state", None)
-        if not state or self._jax_state_synced or not state.get("trainable_variables"):
+        state, synced = jax_fit_state(self)
+        if not state or synced or not state.get("trainable_variables"):
             return [v.value for v in variables]
         index = {id(v): i for i, v in enumerate(self.trainable_variables)}
         live = state["trainable_variables"]

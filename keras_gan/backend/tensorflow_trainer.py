@@ -13,11 +13,17 @@ import contextlib
 import keras
 import tensorflow as tf
 
+from keras_gan._keras_internals import in_multi_worker_mode
 from keras_gan.mixed_precision import scale_loss
 from keras_gan.backend.generic import (  # noqa: F401 (re-exported)
     batch_normalization_training, conv, conv_transpose,
 )
 from keras_gan.backend import generic
+
+__all__ = [
+    "AdversarialTrainer", "batch_normalization_training", "conv", "conv_transpose", "inference_function",
+    "moving_average", "process_layout",
+]
 
 
 class AdversarialTrainer:
@@ -109,7 +115,7 @@ def _for_multi_worker(logs):
     each becomes a one-element vector there, and the reduction gives back the scalar mean.
     """
     strategy = tf.distribute.get_strategy()
-    if isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy) and strategy.extended._in_multi_worker_mode():
+    if isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy) and in_multi_worker_mode(strategy):
         return {name: tf.reshape(value, (1,)) for name, value in logs.items()}
     return logs
 

@@ -18,6 +18,8 @@ import torch.nn.functional as F
 
 from keras_gan.backend import generic
 
+__all__ = ["batch_normalization_training", "conv", "conv_transpose", "moving_average"]
+
 
 def moving_average(averages, values, decay):
     """`keras_gan.backend.generic.moving_average` with torch's fused multi-tensor ops."""

@@ -10,12 +10,19 @@ process takes on the global batch. BatchNorm statistics stay per rank.
 The torch kernels behind `keras_gan.layers` live in `keras_gan.backend.torch_kernels`.
 """
 
+import keras
 import torch
 
+from keras_gan._keras_internals import read_only_backup
 from keras_gan.backend.torch_kernels import (  # noqa: F401 (re-exported)
     batch_normalization_training, conv, conv_transpose, moving_average,
 )
 from keras_gan.mixed_precision import scale_loss
+
+__all__ = [
+    "AdversarialTrainer", "batch_normalization_training", "conv", "conv_transpose", "inference_function",
+    "moving_average", "process_layout", "rank_zero_callbacks", "world_size",
+]
 
 
 class AdversarialTrainer:
@@ -126,38 +133,21 @@ def _broadcast_from_rank_zero(variables):
 
 
 def rank_zero_callbacks(callbacks):
-    """`callbacks` for this rank: ranks other than 0 drop those that write files and restore backups read-only."""
-    import keras
+    """`callbacks` for this rank: ranks other than 0 drop those that write files and restore backups read-only.
 
-    from keras_gan import callbacks as keras_gan_callbacks
-
+    A callback writes files if it is one of Keras's writers or says so with a true `writes_files`
+    attribute (as `keras_gan.callbacks.SampleGrid` does).
+    """
     if torch.distributed.get_rank() == 0:
         return callbacks
-    writers = (keras.callbacks.ModelCheckpoint, keras.callbacks.CSVLogger, keras.callbacks.TensorBoard,
-               keras_gan_callbacks.SampleGrid)
+    writers = (keras.callbacks.ModelCheckpoint, keras.callbacks.CSVLogger, keras.callbacks.TensorBoard)
     kept = []
     for callback in callbacks:
         if isinstance(callback, keras.callbacks.BackupAndRestore):
-            callback = _read_only_backup(callback)
-        if not isinstance(callback, writers):
+            callback = read_only_backup(callback)
+        if not isinstance(callback, writers) and not getattr(callback, "writes_files", False):
             kept.append(callback)
     return kept
-
-
-def _read_only_backup(callback):
-    """A `BackupAndRestore` that restores rank 0's backup but never writes or deletes it."""
-    import keras
-
-    class ReadOnlyBackup(keras.callbacks.BackupAndRestore):
-        def _save_model(self):
-            pass
-
-        def on_train_end(self, logs=None):
-            pass
-
-    copy = ReadOnlyBackup.__new__(ReadOnlyBackup)
-    copy.__dict__.update(callback.__dict__)
-    return copy
 
 
 def process_layout():

@@ -2,8 +2,10 @@
 
 import keras
 
-from keras_gan import checks, networks
+from keras_gan.models import default_networks
 from keras_gan.models.gan import GAN
+
+__all__ = ["DCGAN"]
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")
@@ -26,14 +28,14 @@ class DCGAN(GAN):
             (SN-GAN, Miyato et al. 2018: every convolution and the logit spectrally normalized,
             no BatchNorm), `"layer"` or `None`.
         **kwargs: `generator`, `discriminator`, `d_steps`, `seed`, `d_fresh_batches`,
-            `augment`, `augment_p`, `ada_target`, `ada_kimg`, `pack`: see `AdversarialModel`.
+            `augment`, `augment_p`, `ada_target`, `ada_kimg`, `pack`, `num_classes`,
+            `conditioning`: see `AdversarialModel`.
     """
 
     def __init__(self, data_shape, latent_dim=100, filters=64, d_normalization="batch", generator_filters=None,
                  **kwargs):
-        self.filters = checks.positive_int("filters", filters, 64)
-        self.generator_filters = checks.optional_positive_int("generator_filters", generator_filters, 64)
-        self.d_normalization = networks.check_normalization(d_normalization)
+        self.filters, self.generator_filters, self.d_normalization = default_networks.conv_options(
+            filters, generator_filters, d_normalization)
         kwargs.pop("hidden_units", None)
         kwargs.pop("dropout", None)
         if len(tuple(data_shape)) != 3:
@@ -44,10 +46,10 @@ class DCGAN(GAN):
         super().__init__(data_shape, latent_dim, **kwargs)
 
     def build_generator(self):
-        return networks.dcgan_generator(self.latent_dim, self.data_shape, self.generator_filters or self.filters)
+        return default_networks.generator(self)
 
     def build_discriminator(self):
-        return networks.dcgan_discriminator(self.d_input_shape, self.filters, normalization=self.d_normalization)
+        return default_networks.discriminator(self, self.d_normalization)
 
     def get_config(self):
         config = super().get_config()

@@ -5,6 +5,8 @@ import keras
 from keras_gan import checks, networks
 from keras_gan.models.adversarial_model import AdversarialModel
 
+__all__ = ["GAN"]
+
 
 @keras.saving.register_keras_serializable(package="keras_gan")
 class GAN(AdversarialModel):
@@ -23,7 +25,8 @@ class GAN(AdversarialModel):
         hidden_units: widths of the default networks' hidden layers.
         dropout: dropout rate in the default discriminator.
         **kwargs: `generator`, `discriminator`, `d_steps`, `seed`, `d_fresh_batches`,
-            `augment`, `augment_p`, `ada_target`, `ada_kimg`, `pack`: see `AdversarialModel`.
+            `augment`, `augment_p`, `ada_target`, `ada_kimg`, `pack`, `num_classes`,
+            `conditioning`: see `AdversarialModel`.
     """
 
     aux_metrics = ("d_real", "d_fake")
@@ -34,12 +37,13 @@ class GAN(AdversarialModel):
         super().__init__(data_shape, latent_dim, **kwargs)
 
     def build_generator(self):
-        return networks.mlp_generator(self.latent_dim, self.data_shape, self.hidden_units)
+        return networks.mlp_generator(self.latent_dim, self.data_shape, self.hidden_units, num_classes=self.num_classes)
 
     def build_discriminator(self):
         return networks.mlp_discriminator(
             self.d_input_shape, self.hidden_units, self.dropout,
             seed=None if self.seed is None else self.seed + 1,  # streams apart from the latents
+            **self.d_label_options,
         )
 
     def default_optimizers(self):

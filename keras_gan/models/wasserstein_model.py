@@ -1,7 +1,10 @@
 """What WGAN and WGAN-GP share: a critic trained on the Wasserstein loss, and their default networks."""
 
-from keras_gan import checks, networks
+from keras_gan import checks
+from keras_gan.models import default_networks
 from keras_gan.models.adversarial_model import AdversarialModel
+
+__all__ = ["WassersteinModel"]
 
 
 class WassersteinModel(AdversarialModel):
@@ -23,23 +26,16 @@ class WassersteinModel(AdversarialModel):
 
     def __init__(self, data_shape, latent_dim=100, d_steps=5, filters=64, critic_normalization=None,
                  hidden_units=(256, 256), generator_filters=None, **kwargs):
-        self.filters = checks.positive_int("filters", filters, 64)
-        self.generator_filters = checks.optional_positive_int("generator_filters", generator_filters, 64)
-        self.critic_normalization = critic_normalization
+        self.filters, self.generator_filters, self.critic_normalization = default_networks.conv_options(
+            filters, generator_filters, critic_normalization)
         self.hidden_units = checks.hidden_units(hidden_units)
         super().__init__(data_shape, latent_dim, d_steps=d_steps, **kwargs)
 
     def build_generator(self):
-        if self.is_image:
-            return networks.dcgan_generator(self.latent_dim, self.data_shape, self.generator_filters or self.filters)
-        return networks.mlp_generator(self.latent_dim, self.data_shape, self.hidden_units)
+        return default_networks.generator(self, self.hidden_units)
 
     def build_discriminator(self):
-        if self.is_image:
-            return networks.dcgan_discriminator(
-                self.d_input_shape, self.filters, normalization=self.critic_normalization
-            )
-        return networks.mlp_discriminator(self.d_input_shape, self.hidden_units)
+        return default_networks.discriminator(self, self.critic_normalization, self.hidden_units)
 
     def objective_for(self, loss):
         if loss not in (None, "wasserstein"):

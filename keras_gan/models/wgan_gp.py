@@ -5,6 +5,8 @@ import keras
 from keras_gan import checks, objectives
 from keras_gan.models.wasserstein_model import WassersteinModel
 
+__all__ = ["WGANGP"]
+
 
 @keras.saving.register_keras_serializable(package="keras_gan")
 class WGANGP(WassersteinModel):
@@ -25,7 +27,8 @@ class WGANGP(WassersteinModel):
         critic_normalization: `"layer"` (default) or `None` in the default conv critic.
         hidden_units: widths of the default MLPs (vectors).
         **kwargs: `generator`, `discriminator`, `seed`, `d_fresh_batches`, `augment`,
-            `augment_p`, `ada_target`, `ada_kimg`, `pack`: see `AdversarialModel`.
+            `augment_p`, `ada_target`, `ada_kimg`, `pack`, `num_classes`, `conditioning`: see
+            `AdversarialModel`.
     """
 
     aux_metrics = ("gp", "w_distance")

@@ -1,0 +1,231 @@
+"""StyleGAN2: its layers' maths, R1, truncation, style mixing, cross-backend outputs, saving, resume, learning."""
+
+import os
+import sys
+
+import keras
+import numpy as np
+import pytest
+from keras import ops
+
+import keras_gan
+from conftest import weights_of
+from keras_gan import stylegan2_layers as sl
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "data"))
+import make_stylegan2_reference as reference  # noqa: E402
+
+TINY = dict(latent_dim=8, w_dim=8, mapping_layers=2, channel_base=64, channel_max=8)
+
+
+def tiny(shape=(16, 16, 3), **kwargs):
+    return keras_gan.StyleGAN2(shape, **{**TINY, "seed": 0, **kwargs})
+
+
+def test_demodulation_gives_unit_variance_output_channels():
+    """For unit-variance inputs, each demodulated output channel has variance 1 (paper eq. 3).
+
+    256 samples × 14×14 inner pixels per channel (the 'same' padding's border left out): the
+    variance estimate's standard error is about 0.6%; tolerance 5% per channel, 2% on their mean.
+    """
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((256, 16, 16, 32)).astype("float32")
+    ws = rng.standard_normal((256, 1, 16)).astype("float32")
+    layer = sl.ModulatedConv2D(24, 3, w_index=0)
+    layer.build([x.shape, ws.shape])
+    layer.affine_kernel.assign(rng.standard_normal((16, 32)).astype("float32"))  # styles far from 1
+    variance = np.var(ops.convert_to_numpy(layer([x, ws]))[:, 1:-1, 1:-1], axis=(0, 1, 2))
+    np.testing.assert_allclose(variance, 1.0, atol=0.05)
+    assert abs(variance.mean() - 1.0) < 0.02
+    plain = sl.ModulatedConv2D(24, 3, w_index=0, demodulate=False)
+    plain.build([x.shape, ws.shape])
+    plain.affine_kernel.assign(layer.affine_kernel.value)
+    plain.kernel.assign(layer.kernel.value)
+    assert np.var(ops.convert_to_numpy(plain([x, ws]))[:, 1:-1, 1:-1], axis=(0, 1, 2)).std() > 0.1
+
+
+def test_resampling_filters():
+    """[1, 3, 3, 1] resampling: constants stay constant, a ramp is upsampled linearly inside."""
+    x = np.ones((1, 4, 4, 2), "float32") * 3.0
+    np.testing.assert_allclose(ops.convert_to_numpy(sl.upsample_2x(x)), 3.0, rtol=1e-6)
+    np.testing.assert_allclose(ops.convert_to_numpy(sl.downsample_2x(x)), 3.0, rtol=1e-6)
+    ramp = np.broadcast_to(np.arange(4, dtype="float32")[None, :, None, None], (1, 4, 4, 1))
+    up = ops.convert_to_numpy(sl.upsample_2x(ramp))[0, :, 0, 0]
+    np.testing.assert_allclose(up[1:-1], (np.arange(1, 7) - 0.5) / 2.0, atol=1e-6)
+
+
+def test_r1_matches_a_finite_difference_gradient():
+    """R1 = E‖∇D(x)‖² from the backend's input gradient equals one from central differences.
+
+    D judges 2 samples (minibatch-std groups of 2, so the batch couples them as in training); each
+    of the 2·8·8·3 input values is moved by ±1e-2 in float32: agreement within 2% of the penalty.
+    """
+    model = keras_gan.StyleGAN2((8, 8, 3), **{**TINY, "channel_base": 32, "channel_max": 4}, mbstd_group_size=2,
+                                r1_interval=1, seed=0)
+    model.compile()
+    real = np.random.default_rng(0).uniform(-1, 1, (2, 8, 8, 3)).astype("float32")
+    _, figures = model.objective.d_regularizer(model, ops.convert_to_tensor(real), None)
+    r1 = float(ops.convert_to_numpy(figures["r1"]))
+    eps, size = 1e-2, real.size
+    steps = np.eye(size, dtype="float32").reshape(size, *real.shape) * eps
+    batches = np.concatenate([real + steps, real - steps]).reshape(-1, 8, 8, 3)  # 2·size pairs of samples
+    scores = ops.convert_to_numpy(model.discriminator(batches)).reshape(2, size, 2).sum(axis=-1)
+    grads = ((scores[0] - scores[1]) / (2 * eps)).reshape(real.shape)
+    numerical = np.mean(np.sum(np.square(grads), axis=(1, 2, 3)))
+    assert r1 > 0
+    np.testing.assert_allclose(r1, numerical, rtol=0.02)
+
+
+@pytest.fixture(scope="module")
+def trained():
+    """A tiny model after a few steps with GeneratorEMA (one compile for the sampling tests)."""
+    model = tiny(r1_interval=2)
+    model.compile()
+    x = np.random.default_rng(0).uniform(-1, 1, (32, 16, 16, 3)).astype("float32")
+    model.fit(x, batch_size=8, epochs=1, verbose=0, callbacks=[keras_gan.callbacks.GeneratorEMA(0.9)])
+    return model
+
+
+def test_training_moves_w_avg_and_logs_r1(trained):
+    assert np.abs(ops.convert_to_numpy(trained.w_avg.value)).max() > 0
+    assert set(trained.history.history) >= {"d_loss", "g_loss", "d_real", "d_fake", "r1"}
+    assert trained.generator_ema is not None
+
+
+def test_truncation_zero_gives_the_average_w_image_for_every_z(trained):
+    images = trained.generate(6, seed=3, truncation=0.0)
+    np.testing.assert_allclose(images, np.broadcast_to(images[:1], images.shape), atol=1e-5)
+    # ... the synthesis network's image of w_avg (inference mode: the fixed noise images), EMA weights.
+    ws = np.broadcast_to(ops.convert_to_numpy(trained.w_avg.value), (1, trained.num_ws, trained.w_dim))
+    variables = trained.generator.trainable_variables
+    mapping = [(v, w) for v, w in zip(variables, trained.generator_ema)]
+    with keras.StatelessScope(state_mapping=mapping):
+        direct = ops.convert_to_numpy(trained.synthesis(ws.astype("float32"), training=False))
+    np.testing.assert_allclose(images[0], np.clip(direct[0], -1, 1), atol=1e-5)
+    assert np.abs(trained.generate(6, seed=3) - images).max() > 1e-3  # truncation 1 does differ
+
+
+def test_style_mixing_crossover_ends_return_each_parent(trained):
+    rng = np.random.default_rng(5)
+    z_a, z_b = rng.standard_normal((3, 8)), rng.standard_normal((3, 8))
+    np.testing.assert_allclose(trained.mix(z_a, z_b, 0), trained.generate(z=z_b), atol=1e-5)
+    np.testing.assert_allclose(trained.mix(z_a, z_b, trained.num_ws), trained.generate(z=z_a), atol=1e-5)
+    middle = trained.mix(z_a, z_b, 2)
+    assert np.abs(middle - trained.generate(z=z_a)).max() > 1e-4 and np.abs(middle - trained.generate(z=z_b)).max() > 1e-4
+    path = trained.interpolate(z_a[0], z_b[0], steps=5)
+    assert path.shape == (5, 16, 16, 3)
+    np.testing.assert_allclose(path[0], trained.generate(z=z_a[:1])[0], atol=1e-5)
+    np.testing.assert_allclose(path[-1], trained.generate(z=z_b[:1])[0], atol=1e-5)
+    with pytest.raises(ValueError, match="crossover"):
+        trained.mix(z_a, z_b, trained.num_ws + 1)
+
+
+def test_noise_none_zeroes_the_noise_strengths(trained):
+    for v in trained.generator.trainable_variables:
+        if v.path.endswith("strength"):
+            v.assign(np.full(v.shape, 0.5, "float32"))
+    z = np.random.default_rng(0).standard_normal((2, 8))
+    assert np.abs(trained.generate(z=z, ema=False) - trained.generate(z=z, ema=False, noise="none")).max() > 1e-4
+
+
+def test_save_and_load_keep_samples_w_avg_and_ema(trained, tmp_path):
+    path = tmp_path / "stylegan2.keras"
+    trained.save(path)
+    loaded = keras.saving.load_model(path)
+    assert isinstance(loaded, keras_gan.StyleGAN2)
+    nets = ("generator", "discriminator")
+    assert {k: v for k, v in loaded.get_config().items() if k not in nets} == {
+        k: v for k, v in trained.get_config().items() if k not in nets}
+    np.testing.assert_array_equal(ops.convert_to_numpy(loaded.w_avg.value), ops.convert_to_numpy(trained.w_avg.value))
+    for kwargs in ({}, {"ema": False}, {"truncation": 0.5}):
+        np.testing.assert_allclose(loaded.generate(4, seed=1, **kwargs), trained.generate(4, seed=1, **kwargs),
+                                   atol=1e-6)
+
+
+def test_same_weights_give_the_same_outputs_on_every_backend():
+    """Outputs of `tests/data/make_stylegan2_reference.py`'s weights match the stored ones (≤ 1e-4)."""
+    stored = np.load(reference.PATH)
+    model = reference.reference_model()
+    reference.set_reference_weights(model)
+    for name, value in reference.reference_outputs(model).items():
+        np.testing.assert_allclose(value, stored[name], atol=1e-4, err_msg=f"{name} (reference from {stored['backend']})")
+
+
+class _Crash(keras.callbacks.Callback):
+    def on_train_batch_end(self, batch, logs=None):
+        if int(self.model.optimizer.iterations) == 6:
+            raise RuntimeError("simulated crash")
+
+
+def test_backup_and_restore_resumes_exactly(tmp_path):
+    """A run that crashes in epoch 2 and resumes ends where an uninterrupted one ends (noise, mixing, R1 phase)."""
+    x = np.random.default_rng(0).uniform(-1, 1, (32, 16, 16, 3)).astype("float32")
+    fit = {"batch_size": 8, "epochs": 3, "verbose": 0, "shuffle": False}
+
+    def build():
+        keras.utils.set_random_seed(1)
+        model = tiny(r1_interval=3, seed=4)
+        model.compile()
+        return model
+
+    reference_model = build()
+    reference_model.fit(x, **fit)
+    backup = str(tmp_path / "backup")
+    crashed = build()
+    with pytest.raises(RuntimeError, match="simulated crash"):
+        crashed.fit(x, callbacks=[keras.callbacks.BackupAndRestore(backup), _Crash()], **fit)
+    resumed = build()
+    resumed.fit(x, callbacks=[keras.callbacks.BackupAndRestore(backup)], **fit)
+    assert int(resumed.d_optimizer.iterations) == int(reference_model.d_optimizer.iterations) == 12
+    for a, b in zip(weights_of(reference_model.variables), weights_of(resumed.variables)):
+        np.testing.assert_allclose(a, b, atol=1e-5)
+    for opt in ("d_optimizer", "g_optimizer"):
+        for a, b in zip(weights_of(getattr(reference_model, opt).variables), weights_of(getattr(resumed, opt).variables)):
+            np.testing.assert_allclose(a, b, atol=1e-5)
+
+
+def test_conditional_variant_trains_and_generates_for_labels():
+    model = tiny(num_classes=3, r1_gamma=0.0, style_mixing=0.0)
+    model.compile()
+    x = np.random.default_rng(0).uniform(-1, 1, (16, 16, 16, 3)).astype("float32")
+    history = model.fit(x, np.arange(16) % 3, batch_size=8, epochs=1, verbose=0)
+    assert np.isfinite(history.history["d_loss"][-1])
+    assert model.generate(4, labels=2, seed=0).shape == (4, 16, 16, 3)
+    z = np.random.default_rng(0).standard_normal((2, 8))
+    assert np.abs(model.generate(z=z, labels=[0, 0]) - model.generate(z=z, labels=[1, 1])).max() > 1e-5
+    images, columns = model.generate_grid(6, seed=0)
+    assert images.shape == (6, 16, 16, 3) and columns == 2
+    with pytest.raises(ValueError, match="labels"):
+        model.fit(x, batch_size=8, epochs=1, verbose=0)
+
+
+def test_default_optimizers_apply_the_lazy_regularization_ratio():
+    d_opt, g_opt = tiny(r1_interval=16).default_optimizers()
+    c = 16 / 17
+    assert np.isclose(float(d_opt.learning_rate), 0.0025 * c) and np.isclose(d_opt.beta_2, 0.99**c)
+    assert np.isclose(float(g_opt.learning_rate), 0.0025) and g_opt.beta_1 == 0.0 and g_opt.epsilon == 1e-8
+    d_every, _ = tiny(r1_interval=1).default_optimizers()
+    assert np.isclose(float(d_every.learning_rate), 0.0025)
+
+
+def test_rejects_shapes_and_options_it_cannot_take():
+    with pytest.raises(ValueError, match="power of two"):
+        tiny((24, 24, 3))
+    with pytest.raises(ValueError, match="style_mixing"):
+        tiny(style_mixing=1.5)
+    with pytest.raises(ValueError, match="logistic"):
+        tiny().compile(loss="hinge")
+
+
+def test_learns_the_colour_of_solid_colour_images():
+    """16×16 images of one colour each, around (0.6, −0.5, 0.2): the samples' mean colour moves there."""
+    rng = np.random.default_rng(0)
+    colours = np.clip(np.array([0.6, -0.5, 0.2]) + 0.15 * rng.standard_normal((256, 3)), -1, 1)
+    x = np.broadcast_to(colours[:, None, None, :], (256, 16, 16, 3)).astype("float32")
+    model = tiny(r1_gamma=0.01, r1_interval=4, style_mixing=0.0, seed=0)
+    model.compile()
+    before = model.generate(64, seed=0, ema=False).mean(axis=(0, 1, 2))
+    model.fit(x, batch_size=16, epochs=12, verbose=0)
+    after = model.generate(64, seed=0).mean(axis=(0, 1, 2))
+    target = x.mean(axis=(0, 1, 2))
+    assert np.linalg.norm(after - target) < 0.5 * np.linalg.norm(before - target), (before, after, target)

@@ -15,14 +15,18 @@ class Evaluation(keras.callbacks.Callback):
         every: epochs between evaluations (the last epoch is always evaluated).
         num_samples: generated samples per evaluation.
         features: feature network (see `evaluate`).
+        real_labels: labels of `real_images`: a conditional model is sampled at their
+            frequencies (as `evaluate` does), not with balanced labels.
         **kwargs: passed to `evaluate` (`k`, `kid_subset_size`, `seed`).
     """
 
     KEYS = ("frechet_distance", "kid", "inception_score", "precision", "recall", "label_accuracy")
 
-    def __init__(self, real_images, every=5, num_samples=1000, features="mnist_classifier", **kwargs):
+    def __init__(self, real_images, every=5, num_samples=1000, features="mnist_classifier", real_labels=None,
+                 **kwargs):
         super().__init__()
         self.real_images = real_images
+        self.real_labels = real_labels
         self.every = every
         self.num_samples = num_samples
         self.features = features
@@ -41,8 +45,8 @@ class Evaluation(keras.callbacks.Callback):
             return
         from keras_gan.metrics.evaluation import evaluate
 
-        report = evaluate(self.model, self.real_images, num_samples=self.num_samples, features=self.features,
-                          verbose=0, **self.kwargs)
+        report = evaluate(self.model, self.real_images, self.real_labels, num_samples=self.num_samples,
+                          features=self.features, verbose=0, **self.kwargs)
         self.reports.append((epoch + 1, report))
         if logs is not None:
             logs.update({key: report[key] for key in self.KEYS if key in report})

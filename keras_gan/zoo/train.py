@@ -165,8 +165,10 @@ def train(name, out=None, epochs=None):
                      ] if recipe.get("ema") else []
         curve = None
         if recipe.get("eval_every"):
-            x_test, _ = _test_set(recipe)
+            x_test, y_test = _test_set(recipe)
+            # Conditional entries are sampled at the held-out label mix, as their final figures.
             curve = keras_gan.metrics.Evaluation(x_test, every=recipe["eval_every"],
+                                                 real_labels=y_test if recipe.get("labels") else None,
                                                  num_samples=min(NUM_SAMPLES, len(x_test)),
                                                  kid_subset_size=min(KID_SUBSET, len(x_test) // 2),
                                                  features=recipe.get("features", "mnist_classifier"))

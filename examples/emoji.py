@@ -19,7 +19,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description="Train a DCGAN (or a conditional one) on colour emoji.")
     parser.add_argument("--conditional", action="store_true", help="condition on the 9 emoji categories")
     parser.add_argument("--image-size", type=int, default=32, help="32 (the judge's size) or 64")
-    parser.add_argument("--epochs", type=int, default=30)
+    parser.add_argument("--epochs", type=int, default=20)
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--filters", type=int, default=48, help="width of the networks")
     parser.add_argument("--limit", type=int, default=None, help="train on N images drawn at random (quick runs)")

@@ -18,7 +18,8 @@ import make_stylegan2_reference as reference  # noqa: E402
 TINY = dict(latent_dim=8, w_dim=8, mapping_layers=2, channel_base=64, channel_max=8)
 
 
-def tiny(shape=(16, 16, 3), **kwargs):
+def tiny(shape=(8, 8, 3), **kwargs):
+    """8×8 (the smallest side StyleGAN2 takes: 4 ws, one up/down block) keeps each compile cheap."""
     return keras_gan.StyleGAN2(shape, **{**TINY, "seed": 0, **kwargs})
 
 
@@ -81,7 +82,7 @@ def trained():
     """A tiny model after a few steps with GeneratorEMA (one compile for the sampling tests)."""
     model = tiny(r1_interval=2)
     model.compile()
-    x = np.random.default_rng(0).uniform(-1, 1, (32, 16, 16, 3)).astype("float32")
+    x = np.random.default_rng(0).uniform(-1, 1, (16, 8, 8, 3)).astype("float32")  # 2 steps: one with R1
     model.fit(x, batch_size=8, epochs=1, verbose=0, callbacks=[keras_gan.callbacks.GeneratorEMA(0.9)])
     return model
 
@@ -113,7 +114,7 @@ def test_style_mixing_crossover_ends_return_each_parent(trained):
     middle = trained.mix(z_a, z_b, 2)
     assert np.abs(middle - trained.generate(z=z_a)).max() > 1e-4 and np.abs(middle - trained.generate(z=z_b)).max() > 1e-4
     path = trained.interpolate(z_a[0], z_b[0], steps=5)
-    assert path.shape == (5, 16, 16, 3)
+    assert path.shape == (5, 8, 8, 3)
     np.testing.assert_allclose(path[0], trained.generate(z=z_a[:1])[0], atol=1e-5)
     np.testing.assert_allclose(path[-1], trained.generate(z=z_b[:1])[0], atol=1e-5)
     with pytest.raises(ValueError, match="crossover"):
@@ -153,13 +154,13 @@ def test_same_weights_give_the_same_outputs_on_every_backend():
 
 class _Crash(keras.callbacks.Callback):
     def on_train_batch_end(self, batch, logs=None):
-        if int(self.model.optimizer.iterations) == 6:
+        if int(self.model.optimizer.iterations) == 3:
             raise RuntimeError("simulated crash")
 
 
 def test_backup_and_restore_resumes_exactly(tmp_path):
     """A run that crashes in epoch 2 and resumes ends where an uninterrupted one ends (noise, mixing, R1 phase)."""
-    x = np.random.default_rng(0).uniform(-1, 1, (32, 16, 16, 3)).astype("float32")
+    x = np.random.default_rng(0).uniform(-1, 1, (16, 8, 8, 3)).astype("float32")  # 2 steps an epoch
     fit = {"batch_size": 8, "epochs": 3, "verbose": 0, "shuffle": False}
 
     def build():
@@ -174,9 +175,12 @@ def test_backup_and_restore_resumes_exactly(tmp_path):
     crashed = build()
     with pytest.raises(RuntimeError, match="simulated crash"):
         crashed.fit(x, callbacks=[keras.callbacks.BackupAndRestore(backup), _Crash()], **fit)
-    resumed = build()
+    # The crashed model itself resumes (its compiled step reused: one compile fewer). Its live state
+    # is step 3's, the backup epoch 1's (step 2): only a full restore of weights, optimizers and
+    # seed states makes it end where the uninterrupted run ends.
+    resumed = crashed
     resumed.fit(x, callbacks=[keras.callbacks.BackupAndRestore(backup)], **fit)
-    assert int(resumed.d_optimizer.iterations) == int(reference_model.d_optimizer.iterations) == 12
+    assert int(resumed.d_optimizer.iterations) == int(reference_model.d_optimizer.iterations) == 6
     for a, b in zip(weights_of(reference_model.variables), weights_of(resumed.variables)):
         np.testing.assert_allclose(a, b, atol=1e-5)
     for opt in ("d_optimizer", "g_optimizer"):
@@ -187,14 +191,14 @@ def test_backup_and_restore_resumes_exactly(tmp_path):
 def test_conditional_variant_trains_and_generates_for_labels():
     model = tiny(num_classes=3, r1_gamma=0.0, style_mixing=0.0)
     model.compile()
-    x = np.random.default_rng(0).uniform(-1, 1, (16, 16, 16, 3)).astype("float32")
+    x = np.random.default_rng(0).uniform(-1, 1, (16, 8, 8, 3)).astype("float32")
     history = model.fit(x, np.arange(16) % 3, batch_size=8, epochs=1, verbose=0)
     assert np.isfinite(history.history["d_loss"][-1])
-    assert model.generate(4, labels=2, seed=0).shape == (4, 16, 16, 3)
+    assert model.generate(4, labels=2, seed=0).shape == (4, 8, 8, 3)
     z = np.random.default_rng(0).standard_normal((2, 8))
     assert np.abs(model.generate(z=z, labels=[0, 0]) - model.generate(z=z, labels=[1, 1])).max() > 1e-5
     images, columns = model.generate_grid(6, seed=0)
-    assert images.shape == (6, 16, 16, 3) and columns == 2
+    assert images.shape == (6, 8, 8, 3) and columns == 2
     with pytest.raises(ValueError, match="labels"):
         model.fit(x, batch_size=8, epochs=1, verbose=0)
 
@@ -217,15 +221,21 @@ def test_rejects_shapes_and_options_it_cannot_take():
         tiny().compile(loss="hinge")
 
 
+# One backend only: on TF and JAX this fit would cost a compile of its own (~25 s here) for the same
+# training step the fit tests above (fixture, resume, conditional) already compile and run there;
+# torch runs eagerly, so 64 steps cost a few seconds.
+@pytest.mark.skipif(keras.backend.backend() != "torch", reason="same code path exercised by the fit tests")
 def test_learns_the_colour_of_solid_colour_images():
-    """16×16 images of one colour each, around (0.6, −0.5, 0.2): the samples' mean colour moves there."""
-    rng = np.random.default_rng(0)
-    colours = np.clip(np.array([0.6, -0.5, 0.2]) + 0.15 * rng.standard_normal((256, 3)), -1, 1)
-    x = np.broadcast_to(colours[:, None, None, :], (256, 16, 16, 3)).astype("float32")
-    model = tiny(r1_gamma=0.01, r1_interval=4, style_mixing=0.0, seed=0)
+    """8×8 images all of one colour (0.6, −0.5, 0.2): within 64 steps the samples' mean colour moves there.
+
+    Measured (torch, seeds 0-2 without the global seed): the distance falls to 0.1-0.3 of its start.
+    """
+    keras.utils.set_random_seed(0)
+    target = np.array([0.6, -0.5, 0.2], "float32")
+    x = np.broadcast_to(target, (512, 8, 8, 3)).astype("float32")
+    model = tiny(r1_gamma=0.0, style_mixing=0.0, seed=0)
     model.compile()
-    before = model.generate(64, seed=0, ema=False).mean(axis=(0, 1, 2))
-    model.fit(x, batch_size=16, epochs=12, verbose=0)
-    after = model.generate(64, seed=0).mean(axis=(0, 1, 2))
-    target = x.mean(axis=(0, 1, 2))
+    before = model.generate(32, seed=0, ema=False).mean(axis=(0, 1, 2))
+    model.fit(x, batch_size=8, epochs=1, verbose=0)  # 64 steps
+    after = model.generate(32, seed=0, ema=False).mean(axis=(0, 1, 2))
     assert np.linalg.norm(after - target) < 0.5 * np.linalg.norm(before - target), (before, after, target)

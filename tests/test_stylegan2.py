@@ -55,30 +55,6 @@ def test_resampling_filters():
     np.testing.assert_allclose(up[1:-1], (np.arange(1, 7) - 0.5) / 2.0, atol=1e-6)
 
 
-def test_r1_matches_a_finite_difference_gradient():
-    """R1 = E‖∇D(x)‖² from the backend's input gradient equals one from central differences.
-
-    D judges 2 samples (minibatch-std groups of 2, so the batch couples them as in training); each
-    of the 2·8·8·3 input values is moved by ±1e-3 (central differences, float32 D, scores summed in
-    float64). eps 1e-3 rather than 1e-2: fewer leaky-ReLU kinks crossed, the rounding error still
-    far below the tolerance (measured on torch: 0.5% off at 1e-2, 0.09% at 1e-3). Within 1%.
-    """
-    model = keras_gan.StyleGAN2((8, 8, 3), **{**TINY, "channel_base": 32, "channel_max": 4}, mbstd_group_size=2,
-                                r1_interval=1, seed=0)
-    model.compile()
-    real = np.random.default_rng(0).uniform(-1, 1, (2, 8, 8, 3)).astype("float32")
-    _, figures = model.objective.d_regularizer(model, ops.convert_to_tensor(real), None)
-    r1 = float(ops.convert_to_numpy(figures["r1"]))
-    eps, size = 1e-3, real.size
-    steps = np.eye(size, dtype="float32").reshape(size, *real.shape) * eps
-    batches = np.concatenate([real + steps, real - steps]).reshape(-1, 8, 8, 3)  # 2·size pairs of samples
-    scores = ops.convert_to_numpy(model.discriminator(batches)).astype("float64").reshape(2, size, 2).sum(axis=-1)
-    grads = ((scores[0] - scores[1]) / (2 * eps)).reshape(real.shape)
-    numerical = np.mean(np.sum(np.square(grads), axis=(1, 2, 3)))
-    assert r1 > 0
-    np.testing.assert_allclose(r1, numerical, rtol=0.01)
-
-
 @pytest.fixture(scope="module")
 def trained():
     """A tiny model after a few steps with GeneratorEMA (one compile for the sampling tests)."""
@@ -87,6 +63,31 @@ def trained():
     x = np.random.default_rng(0).uniform(-1, 1, (16, 8, 8, 3)).astype("float32")  # 2 steps: one with R1
     model.fit(x, batch_size=8, epochs=1, verbose=0, callbacks=[keras_gan.callbacks.GeneratorEMA(0.9)])
     return model
+
+
+def test_r1_matches_a_finite_difference_gradient(trained):
+    """R1 = E‖∇D(x)‖² from the backend's input gradient equals one from central differences.
+
+    The shared model's D (one build fewer) judges 4 samples, one minibatch-std group, so the batch
+    couples them as in training; it has trained 2 steps, so the lazy R1 (interval 2) is due and
+    `d_regularizer` returns the penalty × 2 through its `ops.cond` branch. Each of the 4·8·8·3
+    input values is moved by ±1e-3 (central differences, float32 D, scores summed in float64):
+    eps 1e-3 rather than 1e-2 crosses fewer leaky-ReLU kinks, its rounding error still far below
+    the tolerance (measured: 0.5% off at 1e-2, 0.09% at 1e-3). Within 1%.
+    """
+    model = trained
+    assert int(model.d_optimizer.iterations) % model.r1_interval == 0  # a due step
+    real = np.random.default_rng(0).uniform(-1, 1, (4, 8, 8, 3)).astype("float32")
+    _, figures = model.objective.d_regularizer(model, ops.convert_to_tensor(real), None)
+    r1 = float(ops.convert_to_numpy(figures["r1"])) / model.r1_interval
+    eps, size = 1e-3, real.size
+    steps = np.eye(size, dtype="float32").reshape(size, *real.shape) * eps
+    batches = np.concatenate([real + steps, real - steps]).reshape(-1, 8, 8, 3)  # 2·size groups of 4
+    scores = ops.convert_to_numpy(model.discriminator(batches)).astype("float64").reshape(2, size, 4).sum(axis=-1)
+    grads = ((scores[0] - scores[1]) / (2 * eps)).reshape(real.shape)
+    numerical = np.mean(np.sum(np.square(grads), axis=(1, 2, 3)))
+    assert r1 > 0
+    np.testing.assert_allclose(r1, numerical, rtol=0.01)
 
 
 def test_training_moves_w_avg_and_logs_r1(trained):

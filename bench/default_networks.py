@@ -54,7 +54,7 @@ def _data(model, batches, batch_size):
 
     rng = np.random.default_rng(0)
     x = rng.uniform(-1, 1, (batches * batch_size, *model.data_shape)).astype("float32")
-    y = rng.integers(0, model.num_classes, len(x)).astype("int32") if hasattr(model, "num_classes") else None
+    y = rng.integers(0, model.num_classes, len(x)).astype("int32") if getattr(model, "num_classes", None) else None
     return x, y
 
 
@@ -82,7 +82,7 @@ def _optimizer_settings(model):
 def _parts(model):
     """What a hand-written step needs: `(G, D, latent_dim, d_steps, gp_weight or None, conditional)`."""
     return (model.generator, model.discriminator, model.latent_dim, model.d_steps,
-            getattr(model, "gp_weight", None), hasattr(model, "num_classes"))
+            getattr(model, "gp_weight", None), bool(getattr(model, "num_classes", None)))
 
 
 def _keras_adams(model):

@@ -71,7 +71,7 @@ def test_offline_names_load_without_tensorflow():
     result = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True,
                             env={**os.environ, "KERAS_BACKEND": backend}, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
-    assert "[(3, 28, 28, 1), (3, 8, 8, 1), (3, 2), (3, 2)]" in result.stdout
+    assert "[(3, 28, 28, 1), (3, 8, 8, 1), (3, 2), (3, 2), (3, 64, 64, 3)]" in result.stdout
     assert 'pip install "keras-gan[tfds]"' in result.stdout
 
 

@@ -21,7 +21,7 @@ def _cgan():
 
 def _data(model, n=32):
     x = fake_data((16, 16, 1), n=n)
-    return (x, np.arange(n, dtype="int32") % 3) if hasattr(model, "num_classes") else (x, None)
+    return (x, np.arange(n, dtype="int32") % 3) if getattr(model, "num_classes", None) else (x, None)
 
 
 def _wrapped(model):

@@ -134,7 +134,7 @@ def test_tampered_or_truncated_weights_are_refused(tmp_path, damage, monkeypatch
 
 @pytest.mark.backend_independent
 def test_unknown_name_suggests_a_close_match():
-    with pytest.raises(ValueError, match=r'Did you mean "dcgan_mnist"\?.*cgan_mnist, dcgan_mnist'):
+    with pytest.raises(ValueError, match=r'Did you mean "dcgan_mnist"\?.*cgan_emoji, cgan_mnist, dcgan_emoji, dcgan_mnist'):
         zoo.load("dcgan_mnst")
 
 

@@ -29,6 +29,7 @@ def test_demodulation_gives_unit_variance_output_channels():
     256 samples × 14×14 inner pixels per channel (the 'same' padding's border left out): the
     variance estimate's standard error is about 0.6%; tolerance 5% per channel, 2% on their mean.
     """
+    keras.utils.set_random_seed(0)  # the kernels' draw: unseeded, the no-demodulation spread dipped to 0.13 (seeds 0-11)
     rng = np.random.default_rng(0)
     x = rng.standard_normal((256, 16, 16, 32)).astype("float32")
     ws = rng.standard_normal((256, 1, 16)).astype("float32")

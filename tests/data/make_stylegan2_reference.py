@@ -16,7 +16,7 @@ PATH = os.path.join(HERE, "stylegan2_reference.npz")
 def reference_model():
     import keras_gan
 
-    return keras_gan.StyleGAN2((16, 16, 3), latent_dim=8, w_dim=8, mapping_layers=2, channel_base=64,
+    return keras_gan.StyleGAN2((8, 8, 3), latent_dim=8, w_dim=8, mapping_layers=2, channel_base=64,
                                channel_max=8, num_classes=3, seed=0)
 
 

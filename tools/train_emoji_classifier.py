@@ -160,13 +160,10 @@ def write(model, results, args):
                                       "params")},
               "figures": {k: figures[k] for k in ("test_accuracy", "test_accuracy_subcategory", "num_test")
                           if k in figures}}
-    path = os.path.join(zoo.zoo_dir(), "manifest.json")
     if args.out is None:
-        with open(path) as f:
-            data = json.load(f)
-        data["entries"]["emoji_classifier"] = record
-        with open(path, "w") as f:
-            json.dump(data, f, indent=1, sort_keys=True)
+        from keras_gan.zoo.train import _write_manifest
+
+        _write_manifest("emoji_classifier", record)
     return 0
 
 

@@ -266,11 +266,11 @@ def entry_figures(model, recipe=None):
     recipe = recipe or {}
     x_test, y_test = _test_set(recipe)
     features = recipe.get("features", "mnist_classifier")
+    network = metrics.feature_network(features)  # loaded once for every figure below
     n = min(NUM_SAMPLES, len(x_test))
     figures = metrics.evaluate(model, x_test, y_test, num_samples=n, kid_subset_size=min(KID_SUBSET, n // 2),
-                               features=features)
+                               features=network)
     if features != "mnist_classifier" and getattr(model, "num_classes", None):
-        network = metrics.feature_network(features)
         real_features, _ = network(x_test)
         per_class = []
         for c in range(model.num_classes):
@@ -295,9 +295,9 @@ def emoji_baseline_figures():
     x, y = keras_gan.data.load("noto_emoji_train", image_size=32)
     x_test, y_test = keras_gan.data.load("noto_emoji_test", image_size=32)
     pick = np.sort(np.random.default_rng(0).choice(len(x), len(x_test), replace=False))
-    report = metrics.compare(x_test, x[pick], features="emoji_classifier", real_labels=y_test, fake_labels=y[pick],
+    network = metrics.feature_network("emoji_classifier")  # loaded once for every figure below
+    report = metrics.compare(x_test, x[pick], features=network, real_labels=y_test, fake_labels=y[pick],
                              kid_subset_size=len(x_test) // 2)
-    network = metrics.feature_network("emoji_classifier")
     real_features, _ = network(x_test)
     train_features, _ = network(x)
     rng = np.random.default_rng(1)  # per category: as many train images as held out, a fixed random draw

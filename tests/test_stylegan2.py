@@ -192,6 +192,48 @@ def test_backup_and_restore_resumes_exactly(tmp_path):
             np.testing.assert_allclose(a, b, atol=1e-5)
 
 
+class _StepR1(keras.callbacks.Callback):
+    """Each step's logged `r1`, recovered from the running means Keras passes per batch."""
+
+    def on_train_begin(self, logs=None):
+        self.means = []
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.means.append(float(logs["r1"]))
+
+    def values(self):
+        m = np.array(self.means)
+        return m * np.arange(1, len(m) + 1) - np.concatenate([[0.0], m[:-1] * np.arange(1, len(m))])
+
+
+def test_lazy_r1_runs_on_every_kth_d_step_across_fits_without_recompiling():
+    """Two fits of 5 steps, interval 3: R1 on D steps 0, 3, 6, 9, counted on across the fits.
+
+    The default ("static") mode compiles one step with the penalty and one without and picks per
+    batch on the host: on JAX and TF each is traced once for both fits (torch runs eagerly).
+    """
+    model = tiny(r1_interval=3, style_mixing=0.0, seed=2)
+    model.compile()
+    traces = []
+    step = model._adversarial_step
+
+    def counted(data):
+        traces.append(model.regularize_now)
+        return step(data)
+
+    model._adversarial_step = counted
+    x = np.random.default_rng(0).uniform(-1, 1, (40, 8, 8, 3)).astype("float32")
+    logged = []
+    for _ in range(2):
+        logged.append(_StepR1())
+        model.fit(x, batch_size=8, epochs=1, verbose=0, shuffle=False, callbacks=[logged[-1]])
+    r1 = np.concatenate([c.values() for c in logged])
+    assert list(r1 > 1e-3 * r1.max()) == [i % 3 == 0 for i in range(10)], r1  # the means carry float error
+    assert model.regularize_now is None  # only inside a step
+    if keras.backend.backend() != "torch":
+        assert sorted(traces) == [False, True], traces
+
+
 def test_conditional_variant_trains_and_generates_for_labels():
     model = tiny(num_classes=3, r1_gamma=0.0, style_mixing=0.0)
     model.compile()

@@ -4,7 +4,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from keras_gan import checks, losses, mixed_precision, objectives
+from keras_gan import checks, conditioning, losses, mixed_precision, objectives
 from keras_gan import stylegan2_networks as nets
 from keras_gan.backend import inference_function
 from keras_gan.models.adversarial_model import AdversarialModel
@@ -42,9 +42,11 @@ class StyleGAN2(AdversarialModel):
     """
 
     aux_metrics = ("d_real", "d_fake", "r1")
-    lazy_r1_with_cond = True
-    """Lazy R1 skips the penalty's passes on off steps (`ops.cond`); False: computes it every
-    step and multiplies by 0/1 (the same training; kept to measure the difference)."""
+    lazy_r1_mode = "static"
+    """How lazy R1 skips the penalty between due steps (the same training each way):
+    `"static"`, two compiled steps picked on the host (`Training.make_train_function`);
+    `"cond"`, one step deciding on the device (`ops.cond`); `"mask"`, the penalty computed
+    every step and multiplied by 0/1. Kept to measure them (`bench/lazy_r1.py`)."""
 
     def __init__(self, data_shape, latent_dim=512, w_dim=512, mapping_layers=8, channel_base=16384, channel_max=512,
                  num_classes=None, r1_gamma=10.0, r1_interval=16, style_mixing=0.9, w_avg_beta=0.995,
@@ -54,9 +56,7 @@ class StyleGAN2(AdversarialModel):
         self.mapping_layers = checks.positive_int("mapping_layers", mapping_layers, 8)
         self.channel_base = checks.positive_int("channel_base", channel_base, 16384)
         self.channel_max = checks.positive_int("channel_max", channel_max, 512)
-        if num_classes is not None and int(num_classes) < 2:
-            raise ValueError(f"num_classes must be at least 2 (or None: unconditional), got {num_classes}.")
-        self.num_classes = None if num_classes is None else int(num_classes)
+        self.num_classes = conditioning.check_num_classes(num_classes)  # before the base builds the networks
         self.r1_gamma = checks.non_negative("r1_gamma", r1_gamma, 10.0)
         self.r1_interval = checks.positive_int("r1_interval", r1_interval, 16)
         if not 0.0 <= float(style_mixing) <= 1.0:
@@ -104,7 +104,7 @@ class StyleGAN2(AdversarialModel):
     def objective_for(self, loss):
         if loss not in (None, "non_saturating", "non_saturating_r1"):
             raise ValueError(f"StyleGAN2 trains with the logistic loss and R1 (loss='non_saturating'), got {loss!r}.")
-        return LazyR1(self.r1_gamma, self.r1_interval, self.lazy_r1_with_cond)
+        return LazyR1(self.r1_gamma, self.r1_interval, self.lazy_r1_mode)
 
     # --- training ---------------------------------------------------------------
 
@@ -135,39 +135,6 @@ class StyleGAN2(AdversarialModel):
             self.w_avg.assign(mean + self.w_avg_beta * (self.w_avg.value - mean))
         return super().generator_loss(fake, condition)
 
-    # --- conditioning ---------------------------------------------------------------
-
-    def call_discriminator(self, samples, condition=None):
-        return self.discriminator([samples, condition] if self.num_classes else samples, training=True)
-
-    def _split_batch(self, data):
-        if self.num_classes:
-            return data[0], data[1]
-        return (data[0] if isinstance(data, (tuple, list)) else data), None
-
-    def generator_inputs(self, z, condition=None):
-        return [z, condition] if self.num_classes else z
-
-    def _check_labels(self, x, y, batch):
-        if not self.num_classes:
-            return y
-        if hasattr(x, "shape") and hasattr(x, "dtype"):
-            if y is None:
-                raise ValueError(f"A conditional StyleGAN2's fit needs labels: fit(x, y), integers in "
-                                 f"[0, {self.num_classes}).")
-            y = checks.to_numpy(y)
-            y = y[:, 0] if y.ndim == 2 and y.shape[1] == 1 else y
-            checks.check_labels(y, self.num_classes, len(x))
-        elif batch is not None:
-            if len(batch) < 2:
-                raise ValueError("A conditional StyleGAN2 needs batches of (samples, labels).")
-            checks.check_labels(checks.to_numpy(batch[1]), self.num_classes, len(batch[0]))
-        return y
-
-    def _check_batch(self, batch):
-        super()._check_batch(batch)
-        self._check_labels(None, None, batch)
-
     # --- sampling ---------------------------------------------------------------
 
     @property
@@ -187,13 +154,7 @@ class StyleGAN2(AdversarialModel):
             if labels is not None:
                 raise ValueError("labels are for a conditional StyleGAN2 (num_classes=...); this one has none.")
             return None
-        if labels is None:
-            labels = rng.integers(0, self.num_classes, count)
-        elif np.ndim(labels) == 0:
-            labels = np.full(count, labels)
-        labels = np.asarray(labels)
-        checks.check_labels(labels, self.num_classes, count)
-        return labels.astype("int32")
+        return conditioning.sampling_labels(count, labels, None, self.num_classes, rng)[1]
 
     def generate(self, num_samples=None, *, labels=None, seed=None, z=None, truncation=1.0, batch_size=256,
                  ema=None, noise="const"):
@@ -220,12 +181,6 @@ class StyleGAN2(AdversarialModel):
             raise ValueError(f"num_samples={num_samples} but z has {len(z)} rows; pass one of them.")
         labels = self._labels(labels, len(z), rng)
         return self._sample(z, z, np.zeros((len(z), self.num_ws)), truncation, labels, batch_size, ema, noise)
-
-    def generate_grid(self, num_samples=64, *, seed=None, ema=None):
-        if not self.num_classes:
-            return self.generate(num_samples, seed=seed, ema=ema), None
-        per_class = max(1, int(num_samples) // self.num_classes)
-        return self.generate(labels=np.repeat(np.arange(self.num_classes), per_class), seed=seed, ema=ema), per_class
 
     def mix(self, z_a, z_b, crossover, *, labels=None, truncation=1.0, ema=None, noise="const"):
         """Style mixing: layers `0 .. crossover−1` take z_a's w, layers `crossover .. num_ws−1` z_b's.
@@ -305,15 +260,21 @@ class LazyR1(objectives.NonSaturatingR1):
 
     On due steps (`d_optimizer.iterations % interval == 0`) D's loss gains
     `gamma / 2 · interval · E‖∇D(x)‖²` on the (augmented, packed) reals D judged; between them
-    nothing. `with_cond=True` skips the penalty's passes there (`ops.cond`); False computes them
-    and multiplies by 0. Either way the compiled step is one (no retracing when it switches).
-    Logs `r1`, the penalty times `interval` on due steps (0 between): its mean over steps
-    estimates the penalty's.
+    nothing. `mode` says how the off steps skip it: `"static"` (default) sets `period`, and the
+    model compiles a step with and one without the penalty, picked on the host each batch;
+    `"cond"` decides on the device (`ops.cond`), `"mask"` computes it and multiplies by 0.
+    None of them recompiles when it switches. Logs `r1`, the penalty times `interval` on due
+    steps (0 between): its mean over steps estimates the penalty's.
     """
 
-    def __init__(self, gamma=10.0, interval=16, with_cond=True):
+    MODES = ("static", "cond", "mask")
+
+    def __init__(self, gamma=10.0, interval=16, mode="static"):
         super().__init__(gamma)
-        self.interval, self.with_cond = int(interval), bool(with_cond)
+        if mode not in self.MODES:
+            raise ValueError(f"mode must be one of {self.MODES}, got {mode!r}.")
+        self.interval, self.mode = int(interval), mode
+        self.period = self.interval if mode == "static" and self.gamma and self.interval > 1 else 1
 
     def d_regularizer(self, model, real, fake, condition=None):
         if not self.gamma:
@@ -325,18 +286,21 @@ class LazyR1(objectives.NonSaturatingR1):
                 lambda x: model.discriminate(x, condition, augment=False, pack=False) * scale, real)
             return losses.r1_penalty(grads / scale) * float(self.interval)
 
+        due = getattr(model, "regularize_now", None)
         if self.interval == 1:
             r1 = penalty()
+        elif due is not None:  # a step compiled for one phase
+            r1 = penalty() if due else ops.zeros((), "float32")
         else:
             due = ops.equal(ops.mod(model.d_optimizer.iterations, self.interval), 0)
-            if self.with_cond:
-                r1 = ops.cond(due, penalty, lambda: ops.zeros((), "float32"))
-            else:
+            if self.mode == "mask":
                 r1 = penalty() * ops.cast(due, "float32")
+            else:
+                r1 = ops.cond(due, penalty, lambda: ops.zeros((), "float32"))
         return 0.5 * self.gamma * r1, {"r1": r1}
 
     def __repr__(self):
-        return f"LazyR1(gamma={self.gamma}, interval={self.interval})"
+        return f"LazyR1(gamma={self.gamma}, interval={self.interval}, mode={self.mode!r})"
 
 
 class _Scratch:

@@ -1,0 +1,148 @@
+"""StyleGAN2 against DCGAN on 32×32 emoji at equal wall time (the StyleGAN2 issue's comparison).
+
+Trains one model on `noto_emoji_train` for a fixed budget of training seconds (the evaluations'
+time is not counted), scores it on the `emoji_classifier` judge against the 585 held-out emoji
+(585 fakes, the zoo's protocol) every `--eval-minutes` of training, and at the end writes the
+curve, the final figures, a grid, and for StyleGAN2 a truncation sweep and a style-mixing picture.
+
+    KERAS_BACKEND=jax taskset -c 0 python bench/emoji_equal_time.py dcgan --minutes 75
+    KERAS_BACKEND=jax taskset -c 1 python bench/emoji_equal_time.py stylegan2 --minutes 75
+
+Run the two side by side, one core each (taskset, one XLA thread), or one after the other.
+"""
+
+import argparse
+import json
+import os
+import platform
+import time
+
+import keras
+import numpy as np
+
+import keras_gan
+from keras_gan import metrics
+from keras_gan.zoo import train as zoo_train
+
+CONFIGS = {
+    # The zoo's dcgan_emoji recipe as it is (its rates decay over 220 epochs).
+    "dcgan": {"batch_size": 64},
+    # The docs' CPU-sized StyleGAN2 (StyleGAN2-ADA's `cifar` shape, narrow: 64 maps to 16x16, 32 at 32x32), lazy R1.
+    "stylegan2": {"batch_size": 32, "model": {
+        "data_shape": [32, 32, 3], "latent_dim": 128, "w_dim": 128, "mapping_layers": 2, "channel_base": 1024,
+        "channel_max": 64, "r1_gamma": 0.01, "r1_interval": 16, "style_mixing": 0.9, "seed": 0,
+        "augment": "translation,cutout,color", "augment_p": "adaptive"}},
+}
+
+
+def build(name):
+    if name == "dcgan":
+        recipe = zoo_train.RECIPES["dcgan_emoji"]
+        model = keras_gan.DCGAN(**recipe["model"])
+        model.compile(**zoo_train.compile_arguments(recipe))
+        return model, recipe["model"]
+    config = CONFIGS[name]["model"]
+    model = keras_gan.StyleGAN2(**config)
+    model.compile()
+    return model, config
+
+
+class Budget(keras.callbacks.Callback):
+    """Stops after `seconds` of training; scores the model every `every` training seconds (untimed)."""
+
+    def __init__(self, seconds, every, score):
+        super().__init__()
+        self.seconds, self.every, self.score = seconds, every, score
+        self.trained, self.next_eval, self.steps, self.curve = 0.0, every, 0, []
+
+    def on_train_batch_begin(self, batch, logs=None):
+        self._start = time.perf_counter()
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.trained += time.perf_counter() - self._start
+        self.steps += 1
+        if self.trained >= self.seconds:
+            self.model.stop_training = True
+
+    def on_epoch_end(self, epoch, logs=None):
+        if self.trained >= self.next_eval or self.model.stop_training:
+            self.next_eval += self.every
+            report = self.score()
+            row = {"train_seconds": round(self.trained), "epoch": epoch + 1, "steps": self.steps, **report,
+                   **{k: round(float(v), 4) for k, v in (logs or {}).items() if not k.endswith("learning_rate")}}
+            self.curve.append(row)
+            print(json.dumps(row), flush=True)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("model", choices=sorted(CONFIGS))
+    parser.add_argument("--minutes", type=float, default=75.0)
+    parser.add_argument("--eval-minutes", type=float, default=7.5)
+    parser.add_argument("--out", default="bench/results/emoji_equal_time")
+    args = parser.parse_args()
+    os.makedirs(args.out, exist_ok=True)
+
+    keras.utils.set_random_seed(0)
+    x, _ = keras_gan.data.load("noto_emoji_train", image_size=32)
+    x_test, y_test = keras_gan.data.load("noto_emoji_test", image_size=32)
+    data_share = np.bincount(y_test, minlength=9) / len(y_test)
+    judge = metrics.feature_network("emoji_classifier")
+    n = len(x_test)
+
+    def figures(images):
+        report = metrics.compare(x_test, images, features=judge, kid_subset_size=n // 2)
+        tv = 0.5 * float(np.abs(np.asarray(report["class_share"]) - data_share).sum())
+        return {"frechet_distance": round(report["frechet_distance"], 2), "kid": round(report["kid"], 2),
+                "precision": round(report["precision"], 3), "recall": round(report["recall"], 3),
+                "class_share_tv": round(tv, 3)}
+
+    model, config = build(args.model)
+    batch_size = CONFIGS[args.model]["batch_size"]
+    budget = Budget(60 * args.minutes, 60 * args.eval_minutes,
+                    lambda: figures(metrics.generate_samples(model, n, verbose=0)[0]))
+    ema = keras_gan.callbacks.GeneratorEMA(0.999, start=1000)
+    wall = time.perf_counter()
+    model.fit(x, epochs=10_000, batch_size=batch_size, callbacks=[ema, budget], verbose=2)
+    wall = time.perf_counter() - wall
+
+    result = {
+        "model": args.model, "config": config, "batch_size": batch_size, "budget_minutes": args.minutes,
+        "train_seconds": round(budget.trained), "wall_seconds": round(wall), "steps": budget.steps,
+        "images_seen": budget.steps * batch_size, "params": {"generator": model.generator.count_params(),
+                                                            "discriminator": model.discriminator.count_params()},
+        "backend": keras.backend.backend(), "machine": f"{platform.processor() or platform.machine()}, "
+        + open("/proc/cpuinfo").read().split("model name")[1].split("\n")[0].strip(": "),
+        "protocol": f"emoji_classifier judge, {n} fakes against the {n} held-out emoji; GeneratorEMA(0.999) samples",
+        "curve": budget.curve, "final": budget.curve[-1] if budget.curve else None,
+    }
+    keras_gan.save_image_grid(model.generate(64, seed=0), os.path.join(args.out, f"{args.model}_samples.png"))
+    if args.model == "stylegan2":
+        sweep = {}
+        z_sweep = np.random.default_rng(7).normal(size=(n, model.latent_dim)).astype("float32")
+        for psi in (1.0, 0.7, 0.5):
+            images = model.generate(z=z_sweep, truncation=psi)
+            sweep[str(psi)] = figures(images)
+            keras_gan.save_image_grid(images[:64], os.path.join(args.out, f"stylegan2_truncation_{psi}.png"))
+        result["truncation_sweep"] = sweep
+        # Style mixing: row i takes its coarse styles (layers before the crossover) from a row
+        # source, the rest from a column source; first row and column are the sources themselves.
+        rng = np.random.default_rng(3)
+        z_rows, z_cols = rng.normal(size=(5, model.latent_dim)), rng.normal(size=(6, model.latent_dim))
+        for crossover in (2, 4):
+            tiles = [np.ones((1, 32, 32, 3))]
+            tiles.append(model.generate(z=z_cols))
+            for z in z_rows:
+                tiles.append(model.generate(z=z[None]))
+                tiles.append(model.mix(np.repeat(z[None], len(z_cols), 0), z_cols, crossover))
+            keras_gan.save_image_grid(np.concatenate(tiles), os.path.join(args.out,
+                                      f"stylegan2_mixing_crossover{crossover}.png"), columns=len(z_cols) + 1)
+        result["num_ws"] = model.num_ws
+    model.save(os.path.join(args.out, f"{args.model}.keras"))
+    with open(os.path.join(args.out, f"{args.model}.json"), "w") as f:
+        json.dump(result, f, indent=1)
+    print(json.dumps({k: result[k] for k in ("model", "train_seconds", "steps", "final")}))
+
+
+if __name__ == "__main__":
+    main()

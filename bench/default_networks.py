@@ -1,15 +1,18 @@
 """Training throughput of every model's default networks: `fit` against a hand-written loop, per backend.
 
-For `GAN((28, 28, 1))` (MLPs), `DCGAN` at 28x28x1 and 64x64x3, `ConditionalGAN` (concatenated labels) and
-`WGANGP` (5 critic steps, second-order penalty), all with their default networks, optimizers and batch 64, each
-backend runs two sides in separate processes, interleaved over rounds so machine noise hits both alike:
+For `GAN((28, 28, 1))` (MLPs), `DCGAN` at 28x28x1 and in colour at 32x32x3 and 64x64x3, `ConditionalGAN`
+(concatenated labels), `WGANGP` (5 critic steps, second-order penalty) and a CPU-sized `StyleGAN2` at 32x32x3
+(lazy R1 every 16 D steps, style mixing off so that both sides do the same maths), all with their default
+networks and optimizers, each backend runs two sides in separate processes, interleaved over rounds so machine
+noise hits both alike:
 
 - `keras-gan`: `model.fit` (the library's step, Keras's loop, progress off);
 - `reference`: the same Keras networks and optimizer settings in a loop written by hand for that backend — a
   `tf.function` step with `GradientTape`, an eager PyTorch loop with `torch.optim.Adam`, a `jax.jit` step of
   `stateless_call` / `stateless_apply` with donated state. The same maths as the library's step: D on the real and
   a detached generated batch, then G through D on fresh latents (WGAN-GP: 5 critic steps on the step's batch,
-  penalty on per-sample interpolates, then one G step).
+  penalty on per-sample interpolates, then one G step; StyleGAN2: R1 on the reals added on every 16th D step, the
+  hand-written loops switching on a Python flag as keras-gan's host-side phases do).
 
 The reference measures what keras-gan's training machinery costs on top of the networks; `benchmark.py` compares
 Keras layers with raw TensorFlow and PyTorch on one network. Prints images/s (median over timed steps), time to the
@@ -35,6 +38,10 @@ MODELS = {
     "dcgan64": ("DCGAN", {"data_shape": (64, 64, 3)}, 6, 2),
     "cgan": ("ConditionalGAN", {"data_shape": (28, 28, 1), "num_classes": 10}, 20, 3),
     "wgan_gp": ("WGANGP", {"data_shape": (28, 28, 1)}, 6, 2),
+    "dcgan32c": ("DCGAN", {"data_shape": (32, 32, 3)}, 12, 2),
+    "stylegan2_32": ("StyleGAN2", {"data_shape": (32, 32, 3), "latent_dim": 128, "w_dim": 128, "mapping_layers": 2,
+                                   "channel_base": 1024, "channel_max": 64, "r1_gamma": 0.01, "r1_interval": 16,
+                                   "style_mixing": 0.0}, 16, 2),
 }
 TARGET, FIRST_STEP_TARGET = 0.95, 1.5
 
@@ -85,6 +92,12 @@ def _parts(model):
             getattr(model, "gp_weight", None), bool(getattr(model, "num_classes", None)))
 
 
+def _r1(model):
+    """`(gamma, interval)` of a lazily R1-regularised model (StyleGAN2), else None."""
+    gamma = getattr(model, "r1_gamma", None)
+    return (float(gamma), int(model.r1_interval)) if gamma else None
+
+
 def _keras_adams(model):
     """Keras Adams with the settings of the model's default D and G optimizers, built: `(d_opt, g_opt)`."""
     import keras
@@ -108,17 +121,24 @@ def _reference_tf(model, batch_size):
     import tensorflow as tf
 
     gen, disc, latent, d_steps, gp_weight, conditional = _parts(model)
+    r1 = _r1(model)
     d_opt, g_opt = _keras_adams(model)
     G, D = _callers(gen, disc, conditional)
 
     @tf.function
-    def step(real, labels):
+    def step(real, labels, due=False):  # `due`, a Python bool: one trace per value
         for _ in range(d_steps):
             fake = tf.stop_gradient(G(tf.random.normal((batch_size, latent)), labels))
             with tf.GradientTape() as tape:
                 real_out, fake_out = D(real, labels), D(fake, labels)
                 if gp_weight is None:
                     loss = tf.reduce_mean(tf.nn.softplus(-real_out)) + tf.reduce_mean(tf.nn.softplus(fake_out))
+                    if r1 and due:
+                        with tf.GradientTape() as inner:
+                            inner.watch(real)
+                            score = tf.reduce_sum(D(real, labels))
+                        grad = inner.gradient(score, real)
+                        loss += 0.5 * r1[0] * r1[1] * tf.reduce_mean(tf.reduce_sum(tf.square(grad), axis=[1, 2, 3]))
                 else:
                     eps = tf.random.uniform((batch_size, 1, 1, 1))
                     mixed = eps * real + (1 - eps) * fake
@@ -135,13 +155,14 @@ def _reference_tf(model, batch_size):
         g_opt.apply_gradients(zip(tape.gradient(g_loss, gen.trainable_variables), gen.trainable_variables))
         return loss, g_loss
 
-    return lambda real, labels: [float(v) for v in step(real, labels)]
+    return lambda real, labels, due=False: [float(v) for v in step(real, labels, due)]
 
 
 def _reference_torch(model, batch_size):
     import torch
 
     gen, disc, latent, d_steps, gp_weight, conditional = _parts(model)
+    r1 = _r1(model)
     (d_lr, d_b1, d_b2, d_eps), (g_lr, g_b1, g_b2, g_eps) = _optimizer_settings(model)
     d_opt = torch.optim.Adam(list(disc.parameters()), lr=d_lr, betas=(d_b1, d_b2), eps=d_eps)
     g_opt = torch.optim.Adam(list(gen.parameters()), lr=g_lr, betas=(g_b1, g_b2), eps=g_eps)
@@ -149,15 +170,19 @@ def _reference_torch(model, batch_size):
     softplus = torch.nn.functional.softplus
     device = next(iter(gen.parameters())).device  # where Keras put the weights (a GPU if there is one)
 
-    def step(real, labels):
+    def step(real, labels, due=False):
         real = torch.as_tensor(real, device=device)
         labels = None if labels is None else torch.as_tensor(labels, device=device)
         for _ in range(d_steps):
             with torch.no_grad():
                 fake = G(torch.randn(batch_size, latent, device=device), labels)
+            real.requires_grad_(bool(r1 and due))
             real_out, fake_out = D(real, labels), D(fake, labels)
             if gp_weight is None:
                 loss = softplus(-real_out).mean() + softplus(fake_out).mean()
+                if r1 and due:
+                    (grad,) = torch.autograd.grad(real_out.sum(), real, create_graph=True)
+                    loss = loss + 0.5 * r1[0] * r1[1] * grad.square().sum(dim=(1, 2, 3)).mean()
             else:
                 eps = torch.rand(batch_size, 1, 1, 1, device=device)
                 mixed = (eps * real + (1 - eps) * fake).requires_grad_(True)
@@ -182,16 +207,21 @@ def _reference_jax(model, batch_size):
     import jax.numpy as jnp
 
     gen, disc, latent, d_steps, gp_weight, conditional = _parts(model)
+    r1 = _r1(model)
     d_opt, g_opt = _keras_adams(model)
 
     def call(net, tv, ntv, x, y):
         return net.stateless_call(tv, ntv, [x, y] if conditional else x, training=True)
 
-    def d_loss_fn(d_tv, d_ntv, real, fake, labels, key):
+    def d_loss_fn(d_tv, d_ntv, real, fake, labels, key, due):
         real_out, d_ntv = call(disc, d_tv, d_ntv, real, labels)
         fake_out, d_ntv = call(disc, d_tv, d_ntv, fake, labels)
         if gp_weight is None:
-            return jnp.mean(jax.nn.softplus(-real_out)) + jnp.mean(jax.nn.softplus(fake_out)), d_ntv
+            loss = jnp.mean(jax.nn.softplus(-real_out)) + jnp.mean(jax.nn.softplus(fake_out))
+            if r1 and due:
+                grad = jax.grad(lambda x: jnp.sum(call(disc, d_tv, d_ntv, x, labels)[0]))(real)
+                loss = loss + 0.5 * r1[0] * r1[1] * jnp.mean(jnp.sum(jnp.square(grad), axis=(1, 2, 3)))
+            return loss, d_ntv
         eps = jax.random.uniform(key, (batch_size, 1, 1, 1))
         mixed = eps * real + (1 - eps) * fake
         grad = jax.grad(lambda m: jnp.sum(call(disc, d_tv, d_ntv, m, labels)[0]))(mixed)
@@ -204,13 +234,13 @@ def _reference_jax(model, batch_size):
         loss = -jnp.mean(out) if gp_weight is not None else jnp.mean(jax.nn.softplus(-out))
         return loss, (g_ntv, d_ntv)
 
-    def step(state, real, labels):
+    def step(state, real, labels, due):
         g_tv, g_ntv, d_tv, d_ntv, g_ov, d_ov, key = state
         for _ in range(d_steps):
             key, z_key, eps_key = jax.random.split(key, 3)
             fake, g_ntv = call(gen, g_tv, g_ntv, jax.random.normal(z_key, (batch_size, latent)), labels)
             (d_loss, d_ntv), grads = jax.value_and_grad(d_loss_fn, has_aux=True)(
-                d_tv, d_ntv, real, jax.lax.stop_gradient(fake), labels, eps_key)
+                d_tv, d_ntv, real, jax.lax.stop_gradient(fake), labels, eps_key, due)
             d_tv, d_ov = d_opt.stateless_apply(d_ov, grads, d_tv)
         key, z_key = jax.random.split(key)
         (g_loss, (g_ntv, d_ntv)), grads = jax.value_and_grad(g_loss_fn, has_aux=True)(
@@ -224,10 +254,10 @@ def _reference_jax(model, batch_size):
     state = [(values(gen.trainable_variables), values(gen.non_trainable_variables),
               values(disc.trainable_variables), values(disc.non_trainable_variables),
               values(g_opt.variables), values(d_opt.variables), jax.random.key(0))]
-    jitted = jax.jit(step, donate_argnums=0)
+    jitted = jax.jit(step, donate_argnums=0, static_argnums=3)  # one compile per value of `due`
 
-    def run(real, labels):
-        state[0], losses = jitted(state[0], real, labels)
+    def run(real, labels, due=False):
+        state[0], losses = jitted(state[0], real, labels, bool(due))
         return [float(v) for v in losses]
 
     def finish():  # the donated buffers are gone: put the trained values back into the variables
@@ -250,13 +280,14 @@ def run_reference(name, steps, warmup, batch_size, model=None):
     x, y = _data(model, 8, batch_size)
     step = {"tensorflow": _reference_tf, "torch": _reference_torch, "jax": _reference_jax}[
         keras.backend.backend()](model, batch_size)
+    interval = _r1(model)[1] if _r1(model) else 0
     times = []
     for i in range(steps + warmup):
         j = i % 8
         real = x[j * batch_size:(j + 1) * batch_size]
         labels = None if y is None else y[j * batch_size:(j + 1) * batch_size]
         start = time.perf_counter()
-        losses = step(real, labels)  # floats: the step has finished
+        losses = step(real, labels, due=bool(interval) and i % interval == 0)  # floats: the step has finished
         times.append(time.perf_counter() - start)
         if not all(np.isfinite(losses)):
             raise FloatingPointError(f"reference {name} diverged at step {i}: {losses}")

@@ -10,9 +10,13 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ZOO = os.path.join(os.path.dirname(HERE), "zoo")
 HEAD = """# Reproducing the zoo
 
-Every entry is one recipe in `keras_gan/zoo/train.py` and one command. The figures are the zoo's protocol: 1,000
-samples against the 1,000 held-out digits of `keras_gan.metrics.mnist_split()` on `mnist_classifier` features
-(real-data floor: FD {fd:.2f}, recall {recall:.3f}, label accuracy {acc:.3f}). `python -m keras_gan.zoo.train --figures NAME` recomputes them; `--out DIR` trains a local copy instead of replacing the bundled one.
+Every entry is one recipe in `tools/train_zoo.py` (the emoji judge: `tools/train_emoji_classifier.py`) and one
+command, run from a source checkout. The figures are the zoo's protocol: the digit entries' 1,000 samples against
+the 1,000 held-out digits of `keras_gan.metrics.mnist_split()` on `mnist_classifier` features (real-data floor: FD
+{fd:.2f}, recall {recall:.3f}, label accuracy {acc:.3f}); the emoji entries' 585 samples against the 585 held-out
+emoji on `emoji_classifier` features (floor: FD {efd:.2f}, recall {erecall:.3f}).
+`python tools/train_zoo.py --figures NAME` recomputes them; `--out DIR` trains a local copy instead of replacing
+the bundled one.
 """
 
 
@@ -33,7 +37,9 @@ def _figures(meta):
 def main():
     manifest = json.load(open(os.path.join(ZOO, "manifest.json")))
     base = manifest["baselines"]["mnist_5k"]
-    lines = [HEAD.format(fd=base["frechet_distance"], recall=base["recall"], acc=base["label_accuracy"])]
+    emoji = manifest["baselines"]["noto_emoji"]
+    lines = [HEAD.format(fd=base["frechet_distance"], recall=base["recall"], acc=base["label_accuracy"],
+                         efd=emoji["frechet_distance"], erecall=emoji["recall"])]
     for name, entry in sorted(manifest["entries"].items()):
         meta = json.load(open(os.path.join(ZOO, entry["path"], "metadata.json")))
         versions = meta["trained_with"]

@@ -59,7 +59,7 @@ def zoo_curve(name):
     if not losses:
         raise ValueError(f"zoo entry {name!r} has no losses in its metadata's `curve` (expected at least one of "
                          f"{LOSS_KEYS} beside `frechet_distance` at each point); retrain it with "
-                         f"`python -m keras_gan.zoo.train {name}`, or run this example without --zoo.")
+                         f"`python tools/train_zoo.py {name}`, or run this example without --zoo.")
     curve = {"steps": [p["steps"] for p in points], "frechet_distance": [p["frechet_distance"] for p in points]}
     curve.update({k: [p[k] for p in points] for k in losses})
     return curve

@@ -17,6 +17,8 @@ import shutil
 import sys
 import warnings
 
+__all__ = ["main"]
+
 
 def _zoo(args):
     from keras_gan import zoo
@@ -41,7 +43,7 @@ def _sample(args):
     if args.labels is None:
         images, columns = model.generate_grid(args.num_samples, seed=args.seed)
     else:
-        if not isinstance(model, keras_gan.ConditionalGAN):
+        if not getattr(model, "is_conditional", False):
             raise ValueError(f"--labels needs a conditional model; {args.name!r} is a {type(model).__name__}.")
         labels = [int(v) for v in args.labels.split(",")]
         labels = labels[0] if len(labels) == 1 else labels
@@ -196,14 +198,9 @@ def _checkpoint(args, data_shape, num_classes):
 
 
 def _train(args):
-    import datetime
-    import platform
-
     import keras
 
-    import keras_gan
-    from keras_gan import zoo
-    from keras_gan.training import train_run
+    from keras_gan.training import save_run, train_run
 
     if args.seed is not None:
         keras.utils.set_random_seed(args.seed)
@@ -220,16 +217,9 @@ def _train(args):
         batch_size=args.batch_size, ema=args.ema, seed=0, gif=args.gif, plot_name="history.png",
         callbacks=[checkpoint],
     )
-    backend = keras.backend.backend()
-    zoo.save_preset(
-        model, args.out, dataset=args.dataset, command="keras-gan " + " ".join(args.argv),
-        trained_with={"backend": backend, "keras": keras.__version__, "keras_gan": keras_gan.__version__,
-                      "python": platform.python_version()},
-        date=datetime.date.today().isoformat(), train_seconds=round(seconds, 1),
-        fit={"epochs": args.epochs, "batch_size": args.batch_size, "limit": args.limit, "ema": args.ema,
-             **({"resumed_after_epoch": done} if done else {})},
-        final_logs={k: round(float(v[-1]), 4) for k, v in history.history.items()},
-    )
+    save_run(model, args.out, history, seconds, command="keras-gan " + " ".join(args.argv), dataset=args.dataset,
+             fit={"epochs": args.epochs, "batch_size": args.batch_size, "limit": args.limit, "ema": args.ema,
+                  **({"resumed_after_epoch": done} if done else {})})
     print(json.dumps({k: round(float(v[-1]), 4) for k, v in history.history.items()}))
     print(f"Wrote {args.out}: samples.png, history.png, epochs/, checkpoint/ (--resume), and a preset "
           f"(config.json, model.weights.h5, metadata.json). Sample more: keras-gan sample {args.out}")

@@ -10,6 +10,8 @@ import keras
 
 from keras_gan.backend import batch_normalization_training, conv, conv_transpose
 
+__all__ = ["BatchNormalization", "Conv2D", "Conv2DTranspose", "convert", "LinearMaxout", "SpectralNormalization"]
+
 
 @keras.saving.register_keras_serializable(package="keras_gan")
 class Conv2D(keras.layers.Conv2D):

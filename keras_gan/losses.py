@@ -6,6 +6,12 @@ them finite where `log(sigmoid(.))` would underflow.
 
 from keras import ops
 
+__all__ = [
+    "discriminator_loss", "generator_loss_minimax", "generator_loss_non_saturating", "get_discriminator_loss",
+    "get_generator_loss", "gradient_penalty", "hinge_discriminator_loss", "hinge_generator_loss",
+    "r1_penalty", "wasserstein_critic_loss",
+]
+
 
 def discriminator_loss(real_logits, fake_logits):
     """GAN discriminator loss, −[log D(x) + log(1 − D(G(z)))] (Goodfellow et al. 2014).

@@ -8,6 +8,11 @@ from keras import layers
 
 from keras_gan.layers import BatchNormalization, Conv2D, Conv2DTranspose, SpectralNormalization
 
+__all__ = [
+    "check_normalization", "dcgan_discriminator", "dcgan_generator", "dcgan_stages", "is_image_shape",
+    "mlp_discriminator", "mlp_generator",
+]
+
 _SLOPE = 0.2  # LeakyReLU slope of DCGAN (Radford et al. 2015)
 
 

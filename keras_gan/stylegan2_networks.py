@@ -22,10 +22,16 @@ import math
 
 import keras
 
+from keras_gan.stylegan2_blocks import Downsample2D, MinibatchStdDev, Projection, ResidualAdd, Upsample2D
 from keras_gan.stylegan2_layers import (
-    BiasActivation, BroadcastW, ConstantInput, Downsample2D, EqualizedConv2D, EqualizedDense, LabelEmbedding,
-    MinibatchStdDev, ModulatedConv2D, NoiseInjection, PixelNorm, Projection, ResidualAdd, Upsample2D,
+    BiasActivation, BroadcastW, ConstantInput, EqualizedConv2D, EqualizedDense, LabelEmbedding, ModulatedConv2D,
+    NoiseInjection, PixelNorm,
 )
+
+__all__ = [
+    "channels_at", "check_resolution", "mapping_network", "num_ws", "sampling_network",
+    "stylegan2_discriminator", "stylegan2_generator", "synthesis_network",
+]
 
 
 def check_resolution(data_shape):

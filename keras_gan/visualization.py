@@ -2,6 +2,8 @@
 
 import numpy as np
 
+__all__ = ["image_grid", "plot_history", "save_image_grid"]
+
 
 def image_grid(images, columns=None):
     """Tiles images into one array.

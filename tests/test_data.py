@@ -82,4 +82,4 @@ def test_mnist_5k_is_parsed_once_and_each_load_is_its_own_copy():
     y[:] = -1
     again, labels = data.load("mnist_5k")
     assert again.min() == -1.0 and again.max() == 1.0 and labels.min() == 0
-    assert data._mnist_5k_parsed.cache_info().hits >= 1
+    assert data.offline._mnist_5k_parsed.cache_info().hits >= 1

@@ -175,13 +175,13 @@ def test_zoo_records_figures_for_every_entry_and_the_real_baseline():
     assert baseline["num_fake"] == baseline["num_real"] == 1000 and baseline["frechet_distance"] < 10
     emoji = manifest["baselines"]["noto_emoji"]
     assert emoji["num_fake"] == emoji["num_real"] == 585 and emoji["frechet_distance"] < 100
-    for name, record in manifest["entries"].items():
-        figures = record["figures"]
-        if record["class"] in ("Sequential", "Functional"):  # the judges
+    for name in manifest["entries"]:
+        meta = keras_gan.zoo.metadata(name)
+        figures = meta["figures"]
+        if meta["class"] in ("Sequential", "Functional"):  # the judges
             assert figures["test_accuracy"] >= (0.97 if name == "mnist_classifier" else 0.8)
             continue
-        floor = emoji if record["dataset"] == "noto_emoji_train" else baseline
+        floor = emoji if meta["dataset"] == "noto_emoji_train" else baseline
         assert figures["num_fake"] == figures["num_real"] == floor["num_real"], name
         assert figures["frechet_distance"] > floor["frechet_distance"], name  # no GAN beats real data
-        assert keras_gan.zoo.metadata(name)["figures"]["frechet_distance"] == figures["frechet_distance"]
-    assert manifest["entries"]["cgan_mnist"]["figures"]["label_accuracy"] >= 0.9
+    assert keras_gan.zoo.metadata("cgan_mnist")["figures"]["label_accuracy"] >= 0.9

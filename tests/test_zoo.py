@@ -1,8 +1,8 @@
 """The zoo: every entry loads, verified, and gives the stored images on every backend."""
 
-import json
 import os
 import shutil
+import sys
 
 import numpy as np
 import pytest
@@ -13,21 +13,20 @@ from keras_gan import zoo
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REFERENCE = os.path.join(HERE, "data", "zoo_reference.npz")
+sys.path.insert(0, os.path.join(HERE, "..", "tools"))
+import train_zoo as train  # noqa: E402 (the zoo's retraining: a tool of the repository)
 
 
 @pytest.mark.backend_independent
 def test_retrained_entries_record_their_recipe_and_curve():
-    """Entries trained on the 4,000 training digits carry the recipe and the figures along the run."""
-    from keras_gan.zoo import train
-
-    for name, record in zoo.manifest()["entries"].items():
-        if record["dataset"] not in ("mnist_5k_train", "noto_emoji_train") or name not in train_recipes():
+    """Entries trained by a recipe carry it (the model their weights fit) and the figures along the run."""
+    for name in zoo.names():
+        meta = zoo.metadata(name)
+        if name not in train.RECIPES or train.RECIPES[name].get("classifier"):
             continue
-        with open(os.path.join(zoo.zoo_dir(), record["path"], zoo.METADATA_FILE)) as f:
-            meta = json.load(f)
-        assert meta["recipe"]["model"] == record["config"] and meta["recipe"]["fit"]["epochs"] > 0
-        # the stored weights are the recipe's: `python -m keras_gan.zoo.train NAME` rebuilds this model
-        assert record["config"] == train.RECIPES[name]["model"], name
+        # the stored weights are the recipe's: `python tools/train_zoo.py NAME` rebuilds this model
+        assert meta["recipe"]["model"] == train.RECIPES[name]["model"] and meta["recipe"]["fit"]["epochs"] > 0, name
+        assert meta["class"] == train.RECIPES[name]["class"], name
         curve = meta.get("curve", [])
         assert all(a["steps"] < b["steps"] for a, b in zip(curve, curve[1:]))
         if curve:
@@ -35,8 +34,6 @@ def test_retrained_entries_record_their_recipe_and_curve():
 
 
 def test_recipe_rates_decay_linearly_to_zero_where_asked():
-    from keras_gan.zoo import train
-
     spec = train._adam(1e-3, decay_steps=100)
     optimizer = train.compile_arguments({"compile": {"d_optimizer": spec}})["d_optimizer"]
     schedule = optimizer._learning_rate
@@ -58,24 +55,20 @@ def test_recipe_rates_decay_linearly_to_zero_where_asked():
 
 
 @pytest.mark.backend_independent
-def test_manifest_lists_the_entries():
+def test_manifest_names_the_entries_and_their_files_and_metadata_the_rest():
     names = zoo.names()
     assert {"cgan_mnist", "dcgan_mnist", "gan_mnist", "mnist_classifier", "wgan_gp_mnist", "emoji_classifier"} <= set(names)
-    assert names == sorted(names) and set(names) <= {*train_recipes(), "emoji_classifier"}
+    assert names == sorted(names) and set(names) <= {*train.RECIPES, "emoji_classifier"}
     lines = zoo.list()
     assert len(lines) == len(names) and all(line.split()[0] in names for line in lines)
     for name, record in zoo.manifest()["entries"].items():
-        assert set(record["files"]) == set(zoo.PRESET_FILES)
+        assert set(record) == {"path", "files"} and set(record["files"]) == set(zoo.PRESET_FILES), name
+        meta = zoo.metadata(name)
         command = ("python tools/train_emoji_classifier.py" if name == "emoji_classifier"
-                   else f"python -m keras_gan.zoo.train {name}")
-        assert record["command"].endswith(command)
-        assert record["dataset"] in ("mnist_5k", "mnist_5k_train", "noto_emoji_train") and record["trained_with"]["keras"]
-
-
-def train_recipes():
-    from keras_gan.zoo import train
-
-    return train.RECIPES
+                   else f"python tools/train_zoo.py {name}")
+        assert meta["command"].endswith(command)
+        assert meta["dataset"] in ("mnist_5k", "mnist_5k_train", "noto_emoji_train") and meta["trained_with"]["keras"]
+        assert f"{meta['params']:,}" in lines[names.index(name)]
 
 
 @pytest.mark.parametrize("name", ["gan_mnist", "dcgan_mnist", "cgan_mnist", "wgan_gp_mnist", "dcgan_emoji",
@@ -108,7 +101,7 @@ def test_local_preset_directory_loads(tmp_path):
     directory = _copy_entry(tmp_path)
     model = zoo.load(str(directory))
     np.testing.assert_array_equal(model.generate(4, seed=0), zoo.load("dcgan_mnist").generate(4, seed=0))
-    expected = zoo.manifest()["entries"]["dcgan_mnist"]["config"]["latent_dim"]
+    expected = zoo.metadata("dcgan_mnist")["recipe"]["model"]["latent_dim"]
     assert keras_gan.DCGAN.from_preset(str(directory)).latent_dim == expected
 
 

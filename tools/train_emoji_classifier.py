@@ -155,13 +155,9 @@ def write(model, results, args):
         trained_with=versions, date=datetime.date.today().isoformat(), train_seconds=results[key]["seconds"],
         fit={"epochs": args.epochs, "batch_size": 64}, figures=figures, cpu=_cpu())
     print(f"wrote {directory}: {files}")
-    record = {"class": "Functional", "path": "emoji_classifier", "files": files,
-              **{k: meta[k] for k in ("description", "dataset", "command", "trained_with", "date", "train_seconds",
-                                      "params")},
-              "figures": {k: figures[k] for k in ("test_accuracy", "test_accuracy_subcategory", "num_test")
-                          if k in figures}}
+    record = {"path": "emoji_classifier", "files": files}
     if args.out is None:
-        from keras_gan.zoo.train import _write_manifest
+        from train_zoo import _write_manifest
 
         _write_manifest("emoji_classifier", record)
     return 0

@@ -4,7 +4,7 @@
     python tools/zoo_float16.py --zoo /other/zoo NAME
 
 Keras casts the arrays back to float32 on loading. The generated pixels move by about 1e-3, so an
-entry's figures are recomputed afterwards (`python -m keras_gan.zoo.train --figures NAME`) and the
+entry's figures are recomputed afterwards (`python tools/train_zoo.py --figures NAME`) and the
 cross-backend reference images remade (`tests/data/make_zoo_reference.py`).
 """
 

@@ -2,6 +2,8 @@
 
 import keras
 
+__all__ = ["Evaluation"]
+
 
 class Evaluation(keras.callbacks.Callback):
     """Computes `keras_gan.metrics.evaluate` every `every` epochs and adds the figures to the logs.

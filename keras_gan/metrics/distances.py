@@ -2,6 +2,11 @@
 
 import numpy as np
 
+__all__ = [
+    "frechet_distance", "frechet_gaussian", "inception_score", "kernel_inception_distance", "polynomial_mmd2",
+    "precision_recall",
+]
+
 
 def _as_features(x, name):
     x = np.asarray(x, dtype="float64")

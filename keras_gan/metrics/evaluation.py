@@ -10,6 +10,8 @@ from keras_gan.metrics.distances import (
 )
 from keras_gan.metrics.features import feature_network
 
+__all__ = ["compare", "evaluate", "format_report", "generate_samples", "sample_labels"]
+
 
 def sample_labels(num_samples, num_classes, real_labels=None):
     """Labels for sampling a conditional model: at the frequencies of `real_labels`, else balanced.

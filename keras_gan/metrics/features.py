@@ -2,6 +2,8 @@
 
 import numpy as np
 
+__all__ = ["ClassifierFeatures", "feature_network", "InceptionFeatures"]
+
 
 def _softmax(logits):
     shifted = logits - logits.max(axis=1, keepdims=True)

@@ -2,6 +2,8 @@
 
 import numpy as np
 
+__all__ = ["mode_coverage"]
+
 
 def mode_coverage(points, mixture="ring8", *, centers=None, std=None):
     """Counts captured modes and the share of high-quality samples.

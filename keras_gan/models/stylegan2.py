@@ -9,6 +9,8 @@ from keras_gan import stylegan2_networks as nets
 from keras_gan.backend import inference_function
 from keras_gan.models.adversarial_model import AdversarialModel
 
+__all__ = ["LazyR1", "StyleGAN2"]
+
 
 @keras.saving.register_keras_serializable(package="keras_gan")
 class StyleGAN2(AdversarialModel):

@@ -12,6 +12,11 @@ import os
 
 import keras
 
+__all__ = [
+    "CONFIG_FILE", "list", "load", "manifest", "metadata", "METADATA_FILE", "names", "PRESET_FILES",
+    "save_preset", "sha256_of", "store_float16", "verify", "WEIGHTS_FILE", "zoo_dir",
+]
+
 CONFIG_FILE = "config.json"
 WEIGHTS_FILE = "model.weights.h5"
 METADATA_FILE = "metadata.json"
@@ -29,7 +34,11 @@ def zoo_dir():
 
 
 def manifest():
-    """The parsed `manifest.json`: `{"entries": {name: record}}`."""
+    """The parsed `manifest.json`: `{"entries": {name: {"path", "files"}}, "baselines": {...}}`.
+
+    The manifest names each entry's directory and its files' checksums; everything else about an
+    entry (class, dataset, figures, recipe, ...) is in its `metadata.json` (`metadata(name)`).
+    """
     with open(os.path.join(zoo_dir(), "manifest.json")) as f:
         return json.load(f)
 
@@ -42,13 +51,21 @@ def names():
 def list():  # noqa: A001 - the documented name, `keras_gan.zoo.list()`
     """Returns one line per entry: name, model, dataset, parameters, figures, description."""
     lines = []
-    for name, record in sorted(manifest()["entries"].items()):
-        figures = ", ".join(f"{k}={v}" for k, v in record.get("figures", {}).items()) or "no figures yet"
+    for name in names():
+        meta = metadata(name)
+        figures = ", ".join(f"{k}={v}" for k, v in _summary(meta.get("figures", {})).items()) or "no figures yet"
         lines.append(
-            f"{name:<16} {record['class']:<15} {record['dataset']:<9} {record['params']:>9,} params  "
-            f"{figures}  {record['description']}"
+            f"{name:<16} {meta['class']:<15} {meta['dataset']:<16} {meta['params']:>9,} params  "
+            f"{figures}  {meta['description']}"
         )
     return lines
+
+
+SUMMARY_KEYS = ("frechet_distance", "precision", "recall", "label_accuracy", "test_accuracy")
+
+
+def _summary(figures):
+    return {k: figures[k] for k in SUMMARY_KEYS if k in figures}
 
 
 def sha256_of(path):
@@ -70,7 +87,7 @@ def verify(path, expected_sha256, expected_size=None):
             + (f" ({expected_size} bytes)" if expected_size is not None else "")
             + f", got sha256 {actual} ({size} bytes). The file is corrupt, truncated or was "
             f"changed; delete it and load again (remote files are re-downloaded), or retrain with "
-            f"`python -m keras_gan.zoo.train NAME`."
+            f"`python tools/train_zoo.py NAME` in a source checkout."
         )
 
 

@@ -1,18 +1,20 @@
 """Retrain a zoo entry from scratch and write its preset directory, figures and manifest record.
 
-    python -m keras_gan.zoo.train dcgan_mnist                 # into the zoo (updates manifest.json)
-    python -m keras_gan.zoo.train dcgan_mnist --out my_run/   # a local preset: keras_gan.zoo.load("my_run/")
-    python -m keras_gan.zoo.train --figures dcgan_mnist       # only recompute an entry's figures
+    python tools/train_zoo.py dcgan_mnist                 # into the repository's zoo (updates manifest.json)
+    python tools/train_zoo.py dcgan_mnist --out my_run/   # a local preset: keras_gan.zoo.load("my_run/")
+    python tools/train_zoo.py --figures dcgan_mnist       # only recompute an entry's figures
+
+A tool of the repository, not of the installed package: it writes into `zoo/`. The run itself
+is `keras_gan.training.train_run` and its record `keras_gan.training.save_run`, as `keras-gan train`.
 """
 
 import argparse
 import copy
-import datetime
 import json
 import os
-import platform
 import sys
-import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
 def _adam(learning_rate, beta_1=0.5, beta_2=0.999, decay_steps=None):
     """An Adam optimizer spec, as `keras.optimizers.deserialize` takes it.
@@ -145,24 +147,32 @@ def train(name, out=None, epochs=None):
         epochs: override the recipe's epochs (quick checks).
     """
     import keras
+    import numpy as np
 
     import keras_gan
     from keras_gan import zoo
+    from keras_gan.training import save_run, train_run
 
     recipe = RECIPES[name]
     fit_args = {**recipe["fit"], **({"epochs": epochs} if epochs else {})}
-    start = time.perf_counter()
+    in_zoo = out is None
+    directory = out or os.path.join(zoo.zoo_dir(), name)
+    command = f"KERAS_BACKEND={keras.backend.backend()} python tools/train_zoo.py {name}"
     if recipe.get("classifier"):
+        import time
+
+        start = time.perf_counter()
         model, history, accuracy = keras_gan.metrics.train_mnist_classifier(**fit_args)
-        figures = {"test_accuracy": round(accuracy, 4), "num_test": 1000, "num_train": 4000}
+        seconds = time.perf_counter() - start
+        files, meta = save_run(model, directory, history, seconds, command=command, dataset="mnist_5k", fit=fit_args,
+                               description=recipe["description"],
+                               figures={"test_accuracy": round(accuracy, 4), "num_test": 1000, "num_train": 4000},
+                               recipe=recipe_record(recipe, fit_args))
     else:
         keras.utils.set_random_seed(0)
-        # The 4,000 training digits: the figures compare samples against the other 1,000.
         x, y = keras_gan.data.load(recipe.get("dataset", "mnist_5k_train"), **recipe.get("data", {}))
         model = getattr(keras_gan, recipe["class"])(**recipe["model"])
         model.compile(**compile_arguments(recipe))
-        callbacks = [keras_gan.callbacks.GeneratorEMA(recipe["ema"], start=recipe.get("ema_start", 0))
-                     ] if recipe.get("ema") else []
         curve = None
         if recipe.get("eval_every"):
             x_test, y_test = _test_set(recipe)
@@ -172,54 +182,42 @@ def train(name, out=None, epochs=None):
                                                  num_samples=min(NUM_SAMPLES, len(x_test)),
                                                  kid_subset_size=min(KID_SUBSET, len(x_test) // 2),
                                                  features=recipe.get("features", "mnist_classifier"))
-            callbacks.append(curve)
-        history = model.fit(x, y if recipe.get("labels") else None, callbacks=callbacks, **fit_args)
-    seconds = time.perf_counter() - start
-    if not recipe.get("classifier"):
-        figures = entry_figures(model, recipe)
-    in_zoo = out is None
-    directory = out or os.path.join(zoo.zoo_dir(), name)
-    command = f"KERAS_BACKEND={keras.backend.backend()} python -m keras_gan.zoo.train {name}"
-    versions = {"backend": keras.backend.backend(), "keras": keras.__version__,
-                "keras_gan": keras_gan.__version__, "python": platform.python_version()}
-    backend_module = __import__({"tensorflow": "tensorflow", "jax": "jax", "torch": "torch"}[keras.backend.backend()])
-    versions[keras.backend.backend()] = backend_module.__version__
-    final = {k: round(float(v[-1]), 4) for k, v in history.history.items()
-             if k not in keras_gan.metrics.Evaluation.KEYS}
-    extra = {}
-    if not recipe.get("classifier") and recipe.get("eval_every"):
-        steps_per_epoch = -(-len(x) // fit_args["batch_size"])
-        extra["curve"] = [
-            {"epoch": epoch, "steps": epoch * steps_per_epoch, "frechet_distance": round(r["frechet_distance"], 3),
-             "recall": round(r["recall"], 3), "precision": round(r["precision"], 3),
-             "min_class_share": round(min(r["class_share"]), 3),
-             # the epoch's logged losses beside its figures: does the loss track sample quality?
-             **{k: round(float(v[epoch - 1]), 4) for k, v in history.history.items()
-                if k not in keras_gan.metrics.Evaluation.KEYS and not k.endswith("learning_rate")}}
-            for epoch, r in curve.reports
-        ]
-    dataset = recipe.get("dataset", "mnist_5k" if recipe.get("classifier") else "mnist_5k_train")
-    files, meta = zoo.save_preset(
-        model, directory, description=recipe["description"], dataset=dataset, command=command,
-        trained_with=versions, date=datetime.date.today().isoformat(), train_seconds=round(seconds),
-        fit=fit_args, final_logs=final, figures=figures, recipe=recipe_record(recipe, fit_args), **extra,
-    )
-    record = {
-        "class": recipe["class"], "config": recipe["model"], "path": name, "files": files,
-        **{k: meta[k] for k in ("description", "dataset", "command", "trained_with", "date",
-                                "train_seconds", "params", "final_logs", "figures", "recipe")},
-    }
-    record["figures"] = summary(figures)
+
+        def final_grid():  # conditional entries: ten per class, a row each
+            if recipe.get("labels"):
+                labels = np.repeat(np.arange(model.num_classes), 10)
+                return model.generate(len(labels), labels=labels, seed=0), 10
+            return model.generate(64, seed=0), None
+
+        history, seconds = train_run(
+            model, x, y if recipe.get("labels") else None, out=directory, epochs=fit_args["epochs"],
+            batch_size=fit_args["batch_size"], ema=recipe.get("ema"), ema_start=recipe.get("ema_start", 0),
+            grids=False, plot_name=None, final_grid=final_grid, callbacks=[curve] if curve else [])
+        extra = {"curve": _curve(history, curve, -(-len(x) // fit_args["batch_size"]))} if curve else {}
+        files, meta = save_run(model, directory, history, seconds, command=command,
+                               dataset=recipe.get("dataset", "mnist_5k_train"), fit=fit_args,
+                               weights_dtype="float16", description=recipe["description"],
+                               figures=entry_figures(model, recipe), recipe=recipe_record(recipe, fit_args), **extra)
+    record = {"path": name, "files": files}
     if in_zoo:
         _write_manifest(name, record)
-    if recipe.get("labels"):  # one row per class
-        import numpy as np
+    return directory, {**record, "train_seconds": meta["train_seconds"]}
 
-        images = model.generate(10 * model.num_classes, labels=np.repeat(np.arange(model.num_classes), 10), seed=0)
-        keras_gan.save_image_grid(images, os.path.join(directory, "samples.png"), columns=10)
-    elif not recipe.get("classifier"):
-        keras_gan.save_image_grid(model.generate(64, seed=0), os.path.join(directory, "samples.png"))
-    return directory, record
+
+def _curve(history, evaluation, steps_per_epoch):
+    """The figures along a run (every `eval_every` epochs) beside that epoch's logged losses."""
+    import keras_gan
+
+    skip = keras_gan.metrics.Evaluation.KEYS
+    return [
+        {"epoch": epoch, "steps": epoch * steps_per_epoch, "frechet_distance": round(r["frechet_distance"], 3),
+         "recall": round(r["recall"], 3), "precision": round(r["precision"], 3),
+         "min_class_share": round(min(r["class_share"]), 3),
+         # the epoch's logged losses beside its figures: does the loss track sample quality?
+         **{k: round(float(v[epoch - 1]), 4) for k, v in history.history.items()
+            if k not in skip and not k.endswith("learning_rate")}}
+        for epoch, r in evaluation.reports
+    ]
 
 
 def compile_arguments(recipe):
@@ -325,7 +323,7 @@ def baseline_figures():
 
 
 def summary(figures):
-    """The manifest's short form of an entry's figures."""
+    """The short form of a real-data baseline's figures (the manifest's `baselines`)."""
     return {k: figures[k] for k in SUMMARY_KEYS if k in figures}
 
 
@@ -356,7 +354,6 @@ def refresh_figures(name):
     with open(meta_path, "w") as f:
         json.dump(meta, f, indent=1)
     record["files"][zoo.METADATA_FILE] = {"sha256": zoo.sha256_of(meta_path), "size": os.path.getsize(meta_path)}
-    record["figures"] = summary(figures)
     _write_manifest(name, record)
     return figures
 

@@ -8,6 +8,7 @@ from keras import ops
 
 from keras_gan._keras_internals import callback_model
 from keras_gan.metrics.callback import Evaluation  # noqa: F401 - `keras_gan.callbacks.Evaluation`
+from keras_gan.visualization import save_image_grid
 
 __all__ = ["Evaluation", "FiniteLossGuard", "GeneratorEMA", "LearningRates", "SampleGrid"]
 
@@ -93,7 +94,6 @@ class SampleGrid(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         if (epoch + 1) % self.every:
             return
-        from keras_gan.visualization import save_image_grid
 
         os.makedirs(self.directory, exist_ok=True)
         images, columns = self.model.generate_grid(self.num_samples, seed=self.seed)

@@ -9,9 +9,12 @@ import os
 import platform
 import time
 
+import keras
 import numpy as np
 
+from keras_gan import zoo
 from keras_gan.callbacks import GeneratorEMA, SampleGrid
+from keras_gan.version import __version__
 from keras_gan.visualization import plot_history, save_image_grid
 
 
@@ -63,13 +66,9 @@ def train_run(model, x, y=None, *, out, epochs, batch_size, ema=None, ema_start=
 
 def trained_with():
     """What a run trained with: `{"backend", "keras", "keras_gan", "python", <backend>: version}`."""
-    import keras
-
-    import keras_gan
-
     backend = keras.backend.backend()
     module = __import__({"tensorflow": "tensorflow", "jax": "jax", "torch": "torch"}.get(backend, backend))
-    return {"backend": backend, "keras": keras.__version__, "keras_gan": keras_gan.__version__,
+    return {"backend": backend, "keras": keras.__version__, "keras_gan": __version__,
             "python": platform.python_version(), backend: getattr(module, "__version__", "?")}
 
 
@@ -79,8 +78,6 @@ def save_run(model, out, history, seconds, *, command, dataset, fit, weights_dty
     The record: `command`, `dataset`, `trained_with()`, today's date, `train_seconds`, the `fit`
     settings, the last epoch's logs (`final_logs`) and any more `fields` (figures, recipe, ...).
     """
-    from keras_gan import zoo
-
     final_logs = {k: round(float(v[-1]), 4) for k, v in history.history.items() if np.ndim(v[-1]) == 0}
     return zoo.save_preset(model, out, weights_dtype=weights_dtype, dataset=dataset, command=command,
                            trained_with=trained_with(), date=datetime.date.today().isoformat(),

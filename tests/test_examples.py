@@ -213,3 +213,23 @@ def test_loss_tracks_quality_zoo_without_losses_is_a_clear_error(load, monkeypat
     monkeypatch.setattr(keras_gan.zoo, "metadata", lambda name: {"curve": [{"steps": 63, "frechet_distance": 9.0}]})
     with pytest.raises(ValueError, match="no losses.*tools/train_zoo.py dcgan_mnist"):
         module.zoo_curve("dcgan_mnist")
+
+
+def test_emoji_example_trains_on_colour_emoji_and_prints_the_judges_figures(load, tmp_path, capsys):
+    history, _ = load("emoji").main(["--conditional", "--epochs", "1", "--limit", "64", "--batch-size", "32",
+                                     "--filters", "4", "--out", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert "585 held-out emoji" in out and "label accuracy" in out
+    figures = json.load(open(tmp_path / "figures.json"))
+    assert figures["num_fake"] == 585 and figures["frechet_distance"] > 0 and 0 <= figures["label_accuracy"] <= 1
+    assert_image(tmp_path / "samples.png", 9 * 32, 10 * 32)  # one row per category
+
+
+def test_stylegan2_example_writes_truncation_and_mixing_pictures_and_figures(load, tmp_path, capsys):
+    load("stylegan2").main(["--epochs", "1", "--samples", "64", "--channel-max", "4", "--out", str(tmp_path)])
+    out = capsys.readouterr().out
+    for psi in (1.0, 0.7, 0.5, 0.0):
+        assert f"truncation {psi}: FD" in out
+    assert "real emoji" in out
+    assert_image(tmp_path / "truncation.png", 4 * 32, 8 * 32)
+    assert_image(tmp_path / "style_mixing.png", 4 * 32, 4 * 32)

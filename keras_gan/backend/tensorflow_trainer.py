@@ -10,7 +10,6 @@ the same global batch. BatchNorm statistics stay per replica (Keras's TF default
 
 import contextlib
 
-import keras
 import tensorflow as tf
 
 from keras_gan._keras_internals import in_multi_worker_mode

@@ -15,6 +15,7 @@ import os
 
 import numpy as np
 
+from keras_gan import backend, checks
 from keras_gan.data.folders import directory_class_names, from_directory
 from keras_gan.data.offline import DATASETS, MIXTURES, OFFLINE, gaussian_mixture, grid25_centers, ring8_centers
 from keras_gan.data.tfds import from_tfds
@@ -74,7 +75,6 @@ def scale_images(images, input_range=None):
     Returns:
         numpy float32 array of the same shape in [-1, 1].
     """
-    from keras_gan import checks
 
     images = np.asarray(checks.to_numpy(images))
     if not (np.issubdtype(images.dtype, np.integer) or np.issubdtype(images.dtype, np.floating)):
@@ -113,7 +113,6 @@ def shard(x, y=None, *, batch_size, rank=None, num_processes=None):
     Returns:
         `x_shard`, or `(x_shard, y_shard)` when `y` is given.
     """
-    from keras_gan import backend
 
     layout = backend.process_layout()
     rank = layout[0] if rank is None else int(rank)

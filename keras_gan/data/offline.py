@@ -4,6 +4,9 @@ import functools
 
 import numpy as np
 
+from keras_gan.datasets import load_noto_emoji
+from keras_gan.splits import stratified_split
+
 __all__ = ["DATASETS", "MIXTURES", "OFFLINE", "gaussian_mixture", "grid25_centers", "ring8_centers"]
 
 OFFLINE = ("mnist_5k", "digits", "ring8", "grid25", "noto_emoji")
@@ -73,7 +76,6 @@ def _mixture(name, num_samples=25_000, seed=0):
 
 
 def _mnist_5k_train():
-    from keras_gan.splits import stratified_split  # metrics.mnist_split's train part, without importing metrics
 
     (x, y), _ = stratified_split(*_mnist_5k(), 100)
     return x, y
@@ -92,6 +94,5 @@ DATASETS = {
 
 
 def _noto_emoji(split, image_size=64, labels="category"):
-    from keras_gan.datasets import load_noto_emoji
 
     return load_noto_emoji(split, image_size=image_size, labels=labels)

@@ -2,6 +2,9 @@
 
 import keras
 
+from keras_gan.metrics.evaluation import evaluate
+from keras_gan.metrics.features import feature_network
+
 __all__ = ["Evaluation"]
 
 
@@ -37,7 +40,6 @@ class Evaluation(keras.callbacks.Callback):
         self._epochs = None
 
     def on_train_begin(self, logs=None):
-        from keras_gan.metrics.features import feature_network
 
         self._epochs = self.params.get("epochs")
         self.features = feature_network(self.features)  # built once, reused each evaluation
@@ -45,7 +47,6 @@ class Evaluation(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         if (epoch + 1) % self.every and epoch + 1 != self._epochs:
             return
-        from keras_gan.metrics.evaluation import evaluate
 
         report = evaluate(self.model, self.real_images, self.real_labels, num_samples=self.num_samples,
                           features=self.features, verbose=0, **self.kwargs)

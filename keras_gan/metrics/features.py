@@ -2,6 +2,8 @@
 
 import numpy as np
 
+from keras_gan import zoo
+
 __all__ = ["ClassifierFeatures", "feature_network", "InceptionFeatures"]
 
 
@@ -28,7 +30,6 @@ class ClassifierFeatures:
         import keras
 
         if classifier is None or isinstance(classifier, str):
-            from keras_gan import zoo
 
             self.name = classifier or "mnist_classifier"
             classifier = zoo.load(self.name, compile=False)

@@ -2,6 +2,8 @@
 
 import numpy as np
 
+from keras_gan.data.offline import MIXTURES
+
 __all__ = ["mode_coverage"]
 
 
@@ -24,7 +26,6 @@ def mode_coverage(points, mixture="ring8", *, centers=None, std=None):
         dict: `modes` (captured), `num_modes`, `high_quality` (fraction in [0, 1]),
         `per_mode` (high-quality samples per centre) and `num_samples`.
     """
-    from keras_gan.data import MIXTURES
 
     if centers is None or std is None:
         if mixture not in MIXTURES:

@@ -7,7 +7,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from keras_gan import checks, conditioning, mixed_precision, optimizers, packing
+from keras_gan import checks, conditioning, mixed_precision, optimizers, packing, zoo
 from keras_gan.callbacks import FiniteLossGuard, LearningRates
 
 __all__ = ["Training"]
@@ -337,8 +337,6 @@ class Training:
                 `model.weights.h5` and `metadata.json`.
             compile: compile with the default optimizers, ready to fine-tune.
         """
-        from keras_gan import zoo  # the zoo builds models: imported when called, not with this module
-
         model = zoo.load(preset, compile=compile)
         if not isinstance(model, cls):
             kind = type(model).__name__

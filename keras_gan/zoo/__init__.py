@@ -12,6 +12,8 @@ import os
 
 import keras
 
+from keras_gan.version import __version__
+
 __all__ = [
     "CONFIG_FILE", "list", "load", "manifest", "metadata", "METADATA_FILE", "names", "PRESET_FILES",
     "save_preset", "sha256_of", "store_float16", "verify", "WEIGHTS_FILE", "zoo_dir",
@@ -198,8 +200,6 @@ def save_preset(model, directory, weights_dtype="float32", **metadata_fields):
     Returns:
         `{file: {"sha256": ..., "size": ...}}` for the config and weights.
     """
-    import keras_gan
-
     os.makedirs(directory, exist_ok=True)
     # A fresh, uncompiled copy: presets carry the networks, not optimizer slots.
     clean = type(model).from_config(model.get_config())
@@ -220,7 +220,7 @@ def save_preset(model, directory, weights_dtype="float32", **metadata_fields):
     }
     meta = {
         "class": type(model).__name__,
-        "keras_gan_version": keras_gan.__version__,
+        "keras_gan_version": __version__,
         "params": _params(clean),
         "weights_dtype": weights_dtype,
         **metadata_fields,

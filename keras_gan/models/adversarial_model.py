@@ -9,6 +9,7 @@ from keras_gan import checks, ema, objectives, packing
 from keras_gan import conditioning as conditioning_lib
 from keras_gan._keras_internals import MetricDirections
 from keras_gan.backend import AdversarialTrainer
+from keras_gan.models.phases import PeriodicPhases
 from keras_gan.models.sampling import Sampling
 from keras_gan.models.training import Training
 from keras_gan.networks import is_image_shape
@@ -23,7 +24,7 @@ METRIC_DIRECTIONS = {
 """Which way is better for each figure a model or `Evaluation` logs (`d_real`, `d_fake`, `r_t` have none)."""
 
 
-class AdversarialModel(Training, Sampling, AdversarialTrainer, keras.Model):
+class AdversarialModel(Training, PeriodicPhases, Sampling, AdversarialTrainer, keras.Model):
     """Base class: a generator, a discriminator and Algorithm 1 of Goodfellow et al. 2014.
 
     Each `train_step` takes `d_steps` discriminator updates, each on fresh latents

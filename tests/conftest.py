@@ -1,26 +1,39 @@
 import os
 
-import keras
-import numpy as np
-import pytest
+# JAX compiles every new model's training step; the tests run a few steps each, so XLA's CPU backend compiles
+# at optimisation level 0 (about 28% less CPU time on tests/test_models.py + test_augment.py, JAX). A user's
+# own XLA_FLAGS are left as they are.
+if os.environ.get("KERAS_BACKEND") == "jax" and "XLA_FLAGS" not in os.environ:
+    os.environ["XLA_FLAGS"] = "--xla_backend_optimization_level=0 --xla_llvm_disable_expensive_passes=true"
 
-import keras_gan
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+import keras_gan  # noqa: E402
 
 BACKEND = keras.backend.backend()
 # The run that executes the tests marked `backend_independent` (`tests/run_all_backends.py` runs TensorFlow first;
 # a bare `pytest` uses Keras's default backend, TensorFlow). KERAS_GAN_TEST_EVERYWHERE=1 runs them on any backend.
 ONCE_BACKEND = "tensorflow"
+# The run that executes the tests marked `tool_once`: the benchmark tools' own tests, whose models and training
+# paths are tested on every backend elsewhere; PyTorch runs their many small models without compiling each.
+TOOLS_BACKEND = "torch"
 
 
 def pytest_collection_modifyitems(config, items):
     """Skips the `backend_independent` tests outside the TensorFlow run: they compute nothing with Keras's backend
-    (numpy figures, argument parsing, files, subprocesses that pick their own backend), so one run says it all."""
-    if BACKEND == ONCE_BACKEND or os.environ.get("KERAS_GAN_TEST_EVERYWHERE") == "1":
+    (numpy figures, argument parsing, files, subprocesses that pick their own backend), so one run says it all.
+    Skips the `tool_once` tests outside the PyTorch run."""
+    if os.environ.get("KERAS_GAN_TEST_EVERYWHERE") == "1":
         return
-    skip = pytest.mark.skip(reason=f"backend-independent: runs once, in the {ONCE_BACKEND} run")
-    for item in items:
-        if item.get_closest_marker("backend_independent"):
-            item.add_marker(skip)
+    for marker, backend in (("backend_independent", ONCE_BACKEND), ("tool_once", TOOLS_BACKEND)):
+        if BACKEND == backend:
+            continue
+        skip = pytest.mark.skip(reason=f"{marker}: runs once, in the {backend} run")
+        for item in items:
+            if item.get_closest_marker(marker):
+                item.add_marker(skip)
 
 
 def tiny_gan(data_shape=(2,), **kwargs):

@@ -1,8 +1,10 @@
 """The callback-overhead benchmark times every configuration in a tiny run and prints its table."""
 
+import pytest
 from conftest import load_bench
 
 
+@pytest.mark.tool_once
 def test_callback_overhead_times_every_configuration():
     bench = load_bench("callback_overhead")
     times = bench.measure(steps=2, rounds=1)

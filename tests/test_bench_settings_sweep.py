@@ -2,9 +2,11 @@
 
 import json
 
+import pytest
 from conftest import load_bench
 
 
+@pytest.mark.tool_once
 def test_sweep_prints_converged_counts_per_model(tmp_path, capsys):
     sweep = load_bench("settings_sweep")
     results, text = sweep.main(["--datasets", "ring8", "mnist", "--lr-factors", "1", "--widths", "16",

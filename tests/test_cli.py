@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import keras_gan
-from keras_gan import cli
+from keras_gan import cli, cli_train
 
 TINY = {"gan": ["--hidden-units", "16,16"], "dcgan": ["--filters", "4"], "cgan": ["--filters", "4"],
         "wgan_gp": ["--filters", "4"]}
@@ -32,17 +32,17 @@ def test_train_writes_grids_a_loss_plot_and_a_preset_that_sample_reads(model, tm
                  "config.json", "model.weights.h5", "metadata.json"):
         assert (out / name).stat().st_size > 0, name
     meta = json.loads((out / "metadata.json").read_text())
-    assert meta["class"] == cli.MODELS[model] and meta["dataset"] == "mnist_5k"
+    assert meta["class"] == cli_train.MODELS[model] and meta["dataset"] == "mnist_5k"
     assert meta["fit"]["epochs"] == 2 and "d_loss" in meta["final_logs"]
     assert meta["command"].startswith(f"keras-gan train {model} --dataset mnist_5k")
 
     loaded = keras_gan.zoo.load(str(out), compile=False)
-    assert type(loaded).__name__ == cli.MODELS[model] and loaded.latent_dim == 8
+    assert type(loaded).__name__ == cli_train.MODELS[model] and loaded.latent_dim == 8
     if model == "cgan":
         assert loaded.num_classes == 10
     if "--generator-filters" in EXTRA.get(model, []):  # G alone widened
         assert loaded.filters == 4 and loaded.generator_filters == 8
-        narrow = getattr(keras_gan, cli.MODELS[model])(loaded.data_shape, latent_dim=8, filters=4)
+        narrow = getattr(keras_gan, cli_train.MODELS[model])(loaded.data_shape, latent_dim=8, filters=4)
         assert loaded.generator.count_params() > narrow.generator.count_params()
         assert loaded.discriminator.count_params() == narrow.discriminator.count_params()
     if "--ema" in EXTRA.get(model, []):  # the moving average is saved and sampled by default

@@ -8,6 +8,7 @@ curve, the final figures, a grid, and for StyleGAN2 a truncation sweep and a sty
 
     KERAS_BACKEND=jax taskset -c 0 python bench/emoji_equal_time.py dcgan --minutes 75
     KERAS_BACKEND=jax taskset -c 1 python bench/emoji_equal_time.py stylegan2 --minutes 75
+    python bench/emoji_equal_time.py --report          # the table and the curves' plot from both runs
 
 Run the two side by side, one core each (taskset, one XLA thread), or one after the other.
 """
@@ -80,7 +81,53 @@ class Budget(keras.callbacks.Callback):
             print(json.dumps(row), flush=True)
 
 
+def _cpu():
+    try:
+        with open("/proc/cpuinfo") as f:
+            return next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
+    except (OSError, StopIteration):
+        return platform.processor() or platform.machine()
+
+
+def report(out):
+    """Prints the comparison table and writes `curves.png` (FD, precision, recall against training seconds)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    runs = {name: json.load(open(os.path.join(out, f"{name}.json"))) for name in ("dcgan", "stylegan2")}
+    print("| model | params (G + D) | batch | steps | images seen | training s | FD | KID | precision | recall | "
+          "category share TV |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for name, run in runs.items():
+        f = run["final"]
+        params = run["params"]["generator"] + run["params"]["discriminator"]
+        print(f"| {name} | {params:,} | {run['batch_size']} | {run['steps']:,} | {run['images_seen']:,} | "
+              f"{run['train_seconds']:,} | {f['frechet_distance']} | {f['kid']} | {f['precision']} | {f['recall']} | "
+              f"{f['class_share_tv']} |")
+    figure, axes = plt.subplots(1, 3, figsize=(13, 3.6))
+    for name, run in runs.items():
+        t = [row["train_seconds"] / 60 for row in run["curve"]]
+        for axis, key in zip(axes, ("frechet_distance", "precision", "recall")):
+            axis.plot(t, [row[key] for row in run["curve"]], marker="o", label=name)
+            axis.set_xlabel("training minutes (process CPU time)")
+            axis.set_title(key.replace("_", " "))
+    axes[0].set_yscale("log")
+    axes[0].legend()
+    figure.tight_layout()
+    figure.savefig(os.path.join(out, "curves.png"), dpi=100)
+    if "truncation_sweep" in runs["stylegan2"]:
+        print("\n| StyleGAN2 truncation ψ | FD | precision | recall |\n|---|---|---|---|")
+        for psi, f in runs["stylegan2"]["truncation_sweep"].items():
+            print(f"| {psi} | {f['frechet_distance']} | {f['precision']} | {f['recall']} |")
+
+
 def main():
+    if "--report" in sys.argv:
+        out = sys.argv[sys.argv.index("--report") + 1] if len(sys.argv) > sys.argv.index("--report") + 1 \
+            else "bench/results/emoji_equal_time"
+        return report(out)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("model", choices=sorted(CONFIGS))
     parser.add_argument("--minutes", type=float, default=75.0)
@@ -117,8 +164,7 @@ def main():
         "train_seconds": round(budget.trained), "wall_seconds": round(wall), "steps": budget.steps,
         "images_seen": budget.steps * batch_size, "params": {"generator": model.generator.count_params(),
                                                             "discriminator": model.discriminator.count_params()},
-        "backend": keras.backend.backend(), "machine": f"{platform.processor() or platform.machine()}, "
-        + open("/proc/cpuinfo").read().split("model name")[1].split("\n")[0].strip(": "),
+        "backend": keras.backend.backend(), "machine": _cpu(),
         "protocol": f"emoji_classifier judge, {n} fakes against the {n} held-out emoji; GeneratorEMA(0.999) samples",
         "curve": budget.curve, "final": budget.curve[-1] if budget.curve else None,
     }

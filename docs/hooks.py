@@ -1,6 +1,6 @@
 """MkDocs hooks: the pictures the pages show, and the README as the home page.
 
-The pictures live beside the code (`examples/images/`, `zoo/<entry>/`). They are added to the site under
+The pictures live beside the code (`examples/images/`, `zoo/<entry>/`, `bench/results/emoji_equal_time/`). They are added to the site under
 `assets/` so the pages link them as files of the build, and a missing picture is a broken link that fails
 `mkdocs build --strict`.
 
@@ -16,7 +16,7 @@ import re
 
 from mkdocs.structure.files import File
 
-PICTURES = ("examples/images/*.png", "zoo/*/samples.png")
+PICTURES = ("examples/images/*.png", "zoo/*/samples.png", "bench/results/emoji_equal_time/*.png")
 INCLUDE = re.compile(r'^--8<-- "([^"]+)"[ \t]*$', re.MULTILINE)
 # A Markdown link or image target relative to the repository root: `](path` not starting with a scheme or `#`.
 RELATIVE_TARGET = re.compile(r"\]\((?![a-z][a-z0-9+.-]*:|#|/)([^)\s]+)")

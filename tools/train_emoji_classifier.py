@@ -132,15 +132,13 @@ def main(argv=None):
 def write(model, results, args):
     import keras
 
-    import keras_gan
     from keras_gan import zoo
+    from keras_gan.training import trained_with
 
     key = next(iter(results))
     directory = args.out or os.path.join(zoo.zoo_dir(), "emoji_classifier")
     backend = keras.backend.backend()
-    versions = {"backend": backend, "keras": keras.__version__, "keras_gan": keras_gan.__version__,
-                "python": platform.python_version(),
-                backend: __import__({"tensorflow": "tensorflow", "jax": "jax", "torch": "torch"}[backend]).__version__}
+    versions = trained_with()
     figures = {"test_accuracy": round(results[key]["accuracy"]["category"], 4),
                **({"test_accuracy_subcategory": round(results[key]["accuracy"]["subcategory"], 4)}
                   if "subcategory" in results[key]["accuracy"] else {}),

@@ -3,8 +3,20 @@ import os
 # JAX compiles every new model's training step; the tests run a few steps each, so XLA's CPU backend compiles
 # at optimisation level 0 (about 28% less CPU time on tests/test_models.py + test_augment.py, JAX). A user's
 # own XLA_FLAGS are left as they are.
+# Under pytest-xdist (`tests/run_all_backends.py`) each worker gets its share of the cores for its thread pools:
+# the tests' many small ops lose far more to workers fighting over threads than they gain from them (PyTorch's
+# learning checks ran 2.9x slower with two workers of two threads each on 2 cores).
+_WORKER_THREADS = None
+if os.environ.get("PYTEST_XDIST_WORKER_COUNT"):
+    _cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    _WORKER_THREADS = str(max(1, _cores // int(os.environ["PYTEST_XDIST_WORKER_COUNT"])))
+    for _name in ("OMP_NUM_THREADS", "TF_NUM_INTRAOP_THREADS"):
+        os.environ.setdefault(_name, _WORKER_THREADS)
+
 if os.environ.get("KERAS_BACKEND") == "jax" and "XLA_FLAGS" not in os.environ:
     os.environ["XLA_FLAGS"] = "--xla_backend_optimization_level=0 --xla_llvm_disable_expensive_passes=true"
+    if _WORKER_THREADS == "1":
+        os.environ["XLA_FLAGS"] += " --xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
@@ -13,6 +25,31 @@ import pytest  # noqa: E402
 import keras_gan  # noqa: E402
 
 BACKEND = keras.backend.backend()
+
+if BACKEND == "torch" and _WORKER_THREADS:
+    import torch  # noqa: E402
+
+    torch.set_num_threads(int(_WORKER_THREADS))
+
+# JAX's persistent compilation cache, shared by this run's processes (xdist workers inherit the variable) and
+# removed when the process that made it exits: many tests build the same small model again (a reloaded `.keras`
+# file, the same tiny DCGAN under another option), and an identical program compiles once. It keys on the
+# program, not on the Python objects, so nothing a test checks can come from another test's model.
+# KERAS_GAN_TEST_JAX_CACHE=DIR picks the folder; =0 turns it off.
+if BACKEND == "jax" and os.environ.get("KERAS_GAN_TEST_JAX_CACHE") != "0":
+    import atexit  # noqa: E402
+    import shutil  # noqa: E402
+    import tempfile  # noqa: E402
+
+    import jax  # noqa: E402
+
+    if not os.environ.get("KERAS_GAN_TEST_JAX_CACHE"):
+        os.environ["KERAS_GAN_TEST_JAX_CACHE"] = tempfile.mkdtemp(prefix="keras_gan_jax_cache_")
+        atexit.register(shutil.rmtree, os.environ["KERAS_GAN_TEST_JAX_CACHE"], ignore_errors=True)
+    jax.config.update("jax_compilation_cache_dir", os.environ["KERAS_GAN_TEST_JAX_CACHE"])
+    jax.config.update("jax_persistent_cache_min_compile_time_secs", 0)
+    jax.config.update("jax_persistent_cache_min_entry_size_bytes", 0)
+
 # The run that executes the tests marked `backend_independent` (`tests/run_all_backends.py` runs TensorFlow first;
 # a bare `pytest` uses Keras's default backend, TensorFlow). KERAS_GAN_TEST_EVERYWHERE=1 runs them on any backend.
 ONCE_BACKEND = "tensorflow"
@@ -24,16 +61,16 @@ TOOLS_BACKEND = "torch"
 def pytest_collection_modifyitems(config, items):
     """Skips the `backend_independent` tests outside the TensorFlow run: they compute nothing with Keras's backend
     (numpy figures, argument parsing, files, subprocesses that pick their own backend), so one run says it all.
-    Skips the `tool_once` tests outside the PyTorch run."""
+    Skips the `tool_once` tests outside the PyTorch run, and `one_backend(NAME)` tests outside NAME's run."""
     if os.environ.get("KERAS_GAN_TEST_EVERYWHERE") == "1":
         return
-    for marker, backend in (("backend_independent", ONCE_BACKEND), ("tool_once", TOOLS_BACKEND)):
-        if BACKEND == backend:
-            continue
-        skip = pytest.mark.skip(reason=f"{marker}: runs once, in the {backend} run")
-        for item in items:
-            if item.get_closest_marker(marker):
-                item.add_marker(skip)
+    for item in items:
+        for marker, backend in (("backend_independent", ONCE_BACKEND), ("tool_once", TOOLS_BACKEND)):
+            if item.get_closest_marker(marker) and BACKEND != backend:
+                item.add_marker(pytest.mark.skip(reason=f"{marker}: runs once, in the {backend} run"))
+        one = item.get_closest_marker("one_backend")
+        if one and BACKEND != one.args[0]:
+            item.add_marker(pytest.mark.skip(reason=f"one_backend: runs in the {one.args[0]} run"))
 
 
 def tiny_gan(data_shape=(2,), **kwargs):

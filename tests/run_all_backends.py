@@ -5,11 +5,10 @@
 Exits non-zero if any backend fails. TensorFlow runs first: it also runs the tests marked
 `backend_independent` (see `tests/conftest.py`), which the JAX and torch runs skip.
 
-`KERAS_GAN_TEST_WORKERS=N` (N >= 2, pytest-xdist installed) spreads each backend's test files over
-N processes, files kept whole (`--dist loadfile`) so that a module's shared fixtures (the
-data-parallel runs, the MNIST classifier) are built once; passing `-n` yourself overrides it. It is
-off by default: each worker imports TensorFlow, JAX and torch again, which doubled the CPU time of a
-45-test sample on a loaded 2-core Xeon and did not shorten its wall time there.
+Each backend's tests are spread over one pytest-xdist worker per CPU core (at most 4; `--dist loadgroup`:
+a module marked `xdist_group` stays on one worker, so that its shared fixtures, the data-parallel runs and the
+MNIST classifier, are built once). `KERAS_GAN_TEST_WORKERS=N` picks N (1: no workers); passing `-n` yourself
+overrides it. On JAX the workers share one compilation cache (`tests/conftest.py`).
 """
 
 import importlib.util
@@ -21,12 +20,13 @@ BACKENDS = ("tensorflow", "jax", "torch")
 
 
 def _workers(argv):
-    if "no:xdist" in argv or any(arg.startswith(("-n", "--numprocesses")) for arg in argv):
+    if "no:xdist" in argv or any(arg.startswith(("-n", "--numprocesses", "--dist")) for arg in argv):
         return []
-    if importlib.util.find_spec("xdist") is None or (os.cpu_count() or 1) < 2:
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    workers = int(os.environ.get("KERAS_GAN_TEST_WORKERS", min(cores, 4)))
+    if workers < 2 or importlib.util.find_spec("xdist") is None:
         return []
-    workers = int(os.environ.get("KERAS_GAN_TEST_WORKERS", "0"))
-    return ["-n", str(workers), "--dist", "loadfile"] if workers > 1 else []
+    return ["-n", str(workers), "--dist", "loadgroup"]
 
 
 def main(argv):

@@ -1,4 +1,10 @@
-"""The example scripts run end to end in a tiny configuration and write their pictures."""
+"""The example scripts run end to end in a tiny configuration and write their pictures.
+
+The Quick start's scripts (gan, dcgan), the toy and the interpolation run on every backend; each other script runs
+on one (`one_backend`, spread over the three runs): what they add to the library is argument parsing, pictures and
+printing, and the library calls they make (fit, generate, the judges, StyleGAN2's truncation and mixing) are tested
+on every backend in the library's own tests. KERAS_GAN_TEST_EVERYWHERE=1 runs them all on any backend.
+"""
 
 import functools
 import importlib.util
@@ -66,6 +72,7 @@ def test_dcgan_example_writes_grids_plot_and_model(load, tmp_path, capsys):
     assert figures["num_fake"] == 200 and len(figures["class_share"]) == 10
 
 
+@pytest.mark.one_backend("jax")
 def test_linear_decay_reaches_zero_at_the_end_of_the_run_for_each_network(load, tmp_path, monkeypatch):
     """`--decay linear` sizes each schedule by its own optimizer's updates: D takes `d_steps` per step."""
     dcgan = load("dcgan")
@@ -76,6 +83,7 @@ def test_linear_decay_reaches_zero_at_the_end_of_the_run_for_each_network(load, 
     assert history.history["g_learning_rate"] == pytest.approx([1e-3, 0.0])
 
 
+@pytest.mark.one_backend("jax")
 def test_cgan_example_writes_one_row_per_class(load, tmp_path, capsys):
     load("cgan").main(
         ["--epochs", "1", *TINY_IMAGE_FLAGS, "--filters", "4", "--per-class", "3", "--figures", "100",
@@ -91,6 +99,7 @@ def test_cgan_example_writes_one_row_per_class(load, tmp_path, capsys):
     assert (tmp_path / "cgan.keras").stat().st_size > 0
 
 
+@pytest.mark.one_backend("tensorflow")
 def test_wgan_gp_example_writes_grids_plot_and_model(load, tmp_path, capsys):
     history, _ = load("wgan_gp").main(
         ["--epochs", "1", *TINY_IMAGE_FLAGS, "--filters", "4", "--d-steps", "2", "--figures", "0",
@@ -122,6 +131,7 @@ def test_toy_1d_example_rejects_unordered_snapshots(load, tmp_path):
         load("toy_1d").main(["--snapshots", "5", "1", "--out", str(tmp_path)])
 
 
+@pytest.mark.one_backend("torch")
 def test_mode_collapse_example_reports_coverage_in_range(load, tmp_path, capsys):
     figures = load("mode_collapse").main(
         ["--epochs", "1", "--num-samples", "512", "--batch-size", "128", "--hidden-units", "8",
@@ -179,6 +189,7 @@ def _assert_rank_correlations(results, curves):
                 assert figures["rho"] == pytest.approx(np.corrcoef(fd_ranks, loss_ranks)[0, 1], abs=1e-9), (kind, loss)
 
 
+@pytest.mark.one_backend("torch")
 def test_loss_tracks_quality_reports_spearman_per_loss(load, tmp_path, capsys):
     results, curves = load("loss_tracks_quality").main(
         ["--epochs", "3", "--limit", "64", "--batch-size", "32", "--filters", "4", "--latent-dim", "8",
@@ -215,6 +226,7 @@ def test_loss_tracks_quality_zoo_without_losses_is_a_clear_error(load, monkeypat
         module.zoo_curve("dcgan_mnist")
 
 
+@pytest.mark.one_backend("tensorflow")
 def test_emoji_example_trains_on_colour_emoji_and_prints_the_judges_figures(load, tmp_path, capsys):
     history, _ = load("emoji").main(["--conditional", "--epochs", "1", "--limit", "64", "--batch-size", "32",
                                      "--filters", "4", "--out", str(tmp_path)])
@@ -225,6 +237,7 @@ def test_emoji_example_trains_on_colour_emoji_and_prints_the_judges_figures(load
     assert_image(tmp_path / "samples.png", 9 * 32, 10 * 32)  # one row per category
 
 
+@pytest.mark.one_backend("torch")
 def test_stylegan2_example_writes_truncation_and_mixing_pictures_and_figures(load, tmp_path, capsys):
     load("stylegan2").main(["--epochs", "1", "--samples", "64", "--channel-max", "4", "--out", str(tmp_path)])
     out = capsys.readouterr().out

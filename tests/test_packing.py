@@ -33,6 +33,8 @@ def test_default_discriminator_takes_packs(build, shape, packed, m):
         else:
             expected = members.reshape(-1)
         np.testing.assert_array_equal(packs[i], expected)
+    if m != 2:  # the pack's size is in the shapes checked above; one size trains
+        return
     model.compile()
     y = np.arange(8 * m) % 3
     history = model.fit(x, y if isinstance(model, keras_gan.ConditionalGAN) else None,

@@ -5,10 +5,10 @@
 Exits non-zero if any backend fails. TensorFlow runs first: it also runs the tests marked
 `backend_independent` (see `tests/conftest.py`), which the JAX and torch runs skip.
 
-Each backend's tests are spread over one pytest-xdist worker per CPU core (at most 4; `--dist loadgroup`:
-a module marked `xdist_group` stays on one worker, so that its shared fixtures, the data-parallel runs and the
-MNIST classifier, are built once). `KERAS_GAN_TEST_WORKERS=N` picks N (1: no workers); passing `-n` yourself
-overrides it. On JAX the workers share one compilation cache (`tests/conftest.py`).
+Each backend's tests are spread over one pytest-xdist worker per CPU core (at most 4), a test file to a worker
+(`--dist loadfile`), so that a module's shared fixtures (the data-parallel runs, the MNIST classifier, a trained
+StyleGAN2) are built once; each worker gets its share of the cores' threads and, on JAX, all share one compilation
+cache (`tests/conftest.py`). `KERAS_GAN_TEST_WORKERS=N` picks N (1: one process); passing `-n` yourself overrides it.
 """
 
 import importlib.util
@@ -26,7 +26,7 @@ def _workers(argv):
     workers = int(os.environ.get("KERAS_GAN_TEST_WORKERS", min(cores, 4)))
     if workers < 2 or importlib.util.find_spec("xdist") is None:
         return []
-    return ["-n", str(workers), "--dist", "loadgroup"]
+    return ["-n", str(workers), "--dist", "loadfile"]
 
 
 def main(argv):

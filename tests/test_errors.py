@@ -7,9 +7,6 @@ import pytest
 import keras_gan
 from conftest import fake_data, tiny_dcgan, tiny_gan
 
-# One xdist worker runs this module (`--dist loadgroup`): its module-scoped fixtures are built once.
-pytestmark = pytest.mark.xdist_group("errors")
-
 
 @pytest.fixture(scope="module")
 def dcgan():  # shared: each use fails in the data checks, before any step

@@ -9,9 +9,6 @@ from PIL import Image, ImageDraw
 import keras_gan
 from keras_gan import cli, data
 
-# One xdist worker runs this module (`--dist loadgroup`): its module-scoped fixtures are built once.
-pytestmark = pytest.mark.xdist_group("folder")
-
 RED, GREEN, BLUE = (255, 0, 0), (0, 255, 0), (0, 0, 255)
 TINY = ["--image-size", "16", "--batch-size", "4", "--latent-dim", "8", "--filters", "4"]
 

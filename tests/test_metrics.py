@@ -8,9 +8,6 @@ import keras_gan
 from keras_gan import metrics
 from conftest import tiny_dcgan
 
-# One xdist worker runs this module (`--dist loadgroup`): its module-scoped fixtures are built once.
-pytestmark = pytest.mark.xdist_group("metrics")
-
 
 def _random_cov(rng, d):
     a = rng.standard_normal((d, d))

@@ -7,9 +7,6 @@ import pytest
 import keras_gan
 from conftest import fake_data, weights_of
 
-# One xdist worker runs this module (`--dist loadgroup`): its module-scoped fixtures are built once.
-pytestmark = pytest.mark.xdist_group("resume")
-
 
 class Crash(keras.callbacks.Callback):
     def __init__(self, epoch, batch):

@@ -16,9 +16,6 @@ from keras_gan import stylegan2_layers as sl
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "data"))
 import make_stylegan2_reference as reference  # noqa: E402
 
-# One xdist worker runs this module (`--dist loadgroup`): its module-scoped fixtures are built once.
-pytestmark = pytest.mark.xdist_group("stylegan2")
-
 TINY = dict(latent_dim=8, w_dim=8, mapping_layers=2, channel_base=64, channel_max=8)
 
 

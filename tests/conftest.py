@@ -1,11 +1,20 @@
+"""Shared test helpers and the suite's settings.
+
+Everything that must be in place before a backend starts is set here from the environment, without importing Keras:
+under pytest-xdist this module also loads in the controlling process, which only hands out tests and needs no backend
+(importing one there cost 3-6 s per run). Keras and keras_gan load on first use, in the workers.
+"""
+
 import os
 
-# JAX compiles every new model's training step; the tests run a few steps each, so XLA's CPU backend compiles
-# at optimisation level 0 (about 28% less CPU time on tests/test_models.py + test_augment.py, JAX). A user's
-# own XLA_FLAGS are left as they are.
+import numpy as np
+import pytest
+
+_BACKEND_ENV = os.environ.get("KERAS_BACKEND")
+
 # Under pytest-xdist (`tests/run_all_backends.py`) each worker gets its share of the cores for its thread pools:
 # the tests' many small ops lose far more to workers fighting over threads than they gain from them (PyTorch's
-# learning checks ran 2.9x slower with two workers of two threads each on 2 cores).
+# learning checks ran 2.9x slower with two workers of two threads each on 2 cores). PyTorch reads OMP_NUM_THREADS.
 _WORKER_THREADS = None
 if os.environ.get("PYTEST_XDIST_WORKER_COUNT"):
     _cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
@@ -13,42 +22,44 @@ if os.environ.get("PYTEST_XDIST_WORKER_COUNT"):
     for _name in ("OMP_NUM_THREADS", "TF_NUM_INTRAOP_THREADS"):
         os.environ.setdefault(_name, _WORKER_THREADS)
 
-if os.environ.get("KERAS_BACKEND") == "jax" and "XLA_FLAGS" not in os.environ:
+# JAX compiles every new model's training step; the tests run a few steps each, so XLA's CPU backend compiles
+# at optimisation level 0 (about 28% less CPU time on tests/test_models.py + test_augment.py, JAX). A user's
+# own XLA_FLAGS are left as they are.
+if _BACKEND_ENV == "jax" and "XLA_FLAGS" not in os.environ:
     os.environ["XLA_FLAGS"] = "--xla_backend_optimization_level=0 --xla_llvm_disable_expensive_passes=true"
     if _WORKER_THREADS == "1":
         os.environ["XLA_FLAGS"] += " --xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"
 
-import keras  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-import keras_gan  # noqa: E402
-
-BACKEND = keras.backend.backend()
-
-if BACKEND == "torch" and _WORKER_THREADS:
-    import torch  # noqa: E402
-
-    torch.set_num_threads(int(_WORKER_THREADS))
-
-# JAX's persistent compilation cache, shared by this run's processes (xdist workers inherit the variable) and
-# removed when the process that made it exits: many tests build the same small model again (a reloaded `.keras`
-# file, the same tiny DCGAN under another option), and an identical program compiles once. It keys on the
-# program, not on the Python objects, so nothing a test checks can come from another test's model.
-# KERAS_GAN_TEST_JAX_CACHE=DIR picks the folder; =0 turns it off.
-if BACKEND == "jax" and os.environ.get("KERAS_GAN_TEST_JAX_CACHE") != "0":
-    import atexit  # noqa: E402
-    import shutil  # noqa: E402
-    import tempfile  # noqa: E402
-
-    import jax  # noqa: E402
-
+# JAX's persistent compilation cache, shared by this run's processes (xdist workers and the tests' subprocesses
+# inherit the variables) and removed when the process that made it exits: many tests build the same small model
+# again (a reloaded `.keras` file, the same tiny DCGAN under another option, a learning check's other seeds), and an
+# identical program compiles once. It keys on the program, not on the Python objects, so nothing a test checks can
+# come from another test's model. KERAS_GAN_TEST_JAX_CACHE=DIR picks the folder; =0 turns it off.
+if _BACKEND_ENV == "jax" and os.environ.get("KERAS_GAN_TEST_JAX_CACHE") != "0":
     if not os.environ.get("KERAS_GAN_TEST_JAX_CACHE"):
+        import atexit
+        import shutil
+        import tempfile
+
         os.environ["KERAS_GAN_TEST_JAX_CACHE"] = tempfile.mkdtemp(prefix="keras_gan_jax_cache_")
         atexit.register(shutil.rmtree, os.environ["KERAS_GAN_TEST_JAX_CACHE"], ignore_errors=True)
-    jax.config.update("jax_compilation_cache_dir", os.environ["KERAS_GAN_TEST_JAX_CACHE"])
-    jax.config.update("jax_persistent_cache_min_compile_time_secs", 0)
-    jax.config.update("jax_persistent_cache_min_entry_size_bytes", 0)
+    os.environ.setdefault("JAX_COMPILATION_CACHE_DIR", os.environ["KERAS_GAN_TEST_JAX_CACHE"])
+    os.environ.setdefault("JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS", "0")
+    os.environ.setdefault("JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES", "0")
+
+
+def _backend():
+    import keras
+
+    return keras.backend.backend()
+
+
+def __getattr__(name):
+    """`BACKEND`: Keras's backend, read (importing Keras) on first use."""
+    if name == "BACKEND":
+        return _backend()
+    raise AttributeError(name)
+
 
 # The run that executes the tests marked `backend_independent` (`tests/run_all_backends.py` runs TensorFlow first;
 # a bare `pytest` uses Keras's default backend, TensorFlow). KERAS_GAN_TEST_EVERYWHERE=1 runs them on any backend.
@@ -64,6 +75,7 @@ def pytest_collection_modifyitems(config, items):
     Skips the `tool_once` tests outside the PyTorch run, and `one_backend(NAME)` tests outside NAME's run."""
     if os.environ.get("KERAS_GAN_TEST_EVERYWHERE") == "1":
         return
+    BACKEND = _backend()
     for item in items:
         for marker, backend in (("backend_independent", ONCE_BACKEND), ("tool_once", TOOLS_BACKEND)):
             if item.get_closest_marker(marker) and BACKEND != backend:
@@ -74,11 +86,15 @@ def pytest_collection_modifyitems(config, items):
 
 
 def tiny_gan(data_shape=(2,), **kwargs):
+    import keras_gan
+
     kwargs.setdefault("hidden_units", (16, 16))
     return keras_gan.GAN(data_shape, latent_dim=4, **kwargs)
 
 
 def tiny_dcgan(data_shape=(28, 28, 1), **kwargs):
+    import keras_gan
+
     return keras_gan.DCGAN(data_shape, latent_dim=8, filters=4, **kwargs)
 
 
@@ -98,6 +114,8 @@ def fake_data(data_shape, n=64, seed=0):
 
 
 def weights_of(variables):
+    import keras
+
     return [np.array(keras.ops.convert_to_numpy(v.value)) for v in variables]
 
 

@@ -75,13 +75,13 @@ def pytest_collection_modifyitems(config, items):
     Skips the `tool_once` tests outside the PyTorch run, and `one_backend(NAME)` tests outside NAME's run."""
     if os.environ.get("KERAS_GAN_TEST_EVERYWHERE") == "1":
         return
-    BACKEND = _backend()
+    current = _backend()
     for item in items:
         for marker, backend in (("backend_independent", ONCE_BACKEND), ("tool_once", TOOLS_BACKEND)):
-            if item.get_closest_marker(marker) and BACKEND != backend:
+            if item.get_closest_marker(marker) and current != backend:
                 item.add_marker(pytest.mark.skip(reason=f"{marker}: runs once, in the {backend} run"))
         one = item.get_closest_marker("one_backend")
-        if one and BACKEND != one.args[0]:
+        if one and current != one.args[0]:
             item.add_marker(pytest.mark.skip(reason=f"one_backend: runs in the {one.args[0]} run"))
 
 

@@ -35,9 +35,9 @@ def _configure(args):
 
         torch.distributed.init_process_group("gloo", init_method=f"tcp://{args.coordinator}",
                                              rank=args.process_id, world_size=args.num_processes)
-    if backend == "jax":  # a few steps per model: XLA compiles cheaply (as in tests/conftest.py)
-        devices = f" --xla_force_host_platform_device_count={args.devices}" if args.num_processes == 1 else ""
-        os.environ["XLA_FLAGS"] = "--xla_backend_optimization_level=0 --xla_llvm_disable_expensive_passes=true" + devices
+    if backend == "jax" and args.num_processes == 1:  # added to the flags the tests compile with (tests/conftest.py)
+        devices = f"--xla_force_host_platform_device_count={args.devices}"
+        os.environ["XLA_FLAGS"] = f"{os.environ.get('XLA_FLAGS', '')} {devices}".strip()
     if backend == "jax" and args.num_processes > 1:
         import jax
 

@@ -43,7 +43,6 @@ torch_only = pytest.mark.skipif(BACKEND != "torch", reason="torch.distributed pr
 
 def _launch(*args, **kw):
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([ROOT, os.environ.get("PYTHONPATH", "")])}
-    env.pop("XLA_FLAGS", None)
     return subprocess.Popen([sys.executable, SCRIPT, *args], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **kw)
 

@@ -9,6 +9,7 @@ import keras
 from keras import ops
 
 __all__ = [
+    "RecordedDraws",
     "POLICIES", "TRANSFORMS", "ada_adjust", "brightness", "check_probability", "contrast", "cutout", "diff_augment",
     "overfitting_signal", "parse_policy", "saturation", "translation",
 ]
@@ -131,6 +132,27 @@ def diff_augment(x, policy, seed_generator, probability=None, draw=None):
     return x
 
 
+class RecordedDraws:
+    """A `draw(shape)` that remembers what it drew, so the same augmentation can be applied again.
+
+    R1 differentiates D(augment(x)) with respect to the raw reals x under the very augmentation the loss
+    saw (StyleGAN2-ADA, DiffAugment): `replay()` gives a draw function that returns the recorded draws in order.
+    """
+
+    def __init__(self, draw):
+        self.draw, self.draws = draw, []
+
+    def __call__(self, shape):
+        value = self.draw(shape)
+        self.draws.append(value)
+        return value
+
+    def replay(self):
+        """A fresh `draw(shape)` returning the recorded values in order (no new randomness)."""
+        values = iter(self.draws)
+        return lambda shape: next(values)
+
+
 def check_probability(augment_p):
     """`augment_p` as a float in [0, 1], or `"adaptive"` (ADA); a `ValueError` otherwise."""
     if augment_p == "adaptive":
@@ -153,14 +175,14 @@ def overfitting_signal(real_logits):
 
 
 def ada_adjust(probability, r_t, target, kimg, batch_size):
-    """One ADA step: p moves by `batch_size / (kimg · 1000)` toward r_t = `target`, clipped to [0, 1].
+    """One ADA adjustment: p moves by `batch_size / (kimg · 1000)` toward r_t = `target`, clipped to [0, 1].
 
     Args:
         probability: the current p (a tensor).
-        r_t: the overfitting signal of the step.
+        r_t: the overfitting signal, E[sign(D(real))] over the images since the last adjustment.
         target: ADA's target for r_t (paper: 0.6).
         kimg: thousands of images for p to go from 0 to 1 (paper: 500).
-        batch_size: the step's batch size.
+        batch_size: the real images seen since the last adjustment (paper: 4 batches).
 
     Returns:
         The new p.

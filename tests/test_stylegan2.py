@@ -80,7 +80,9 @@ def test_r1_matches_a_finite_difference_gradient(trained):
     model = trained
     assert int(model.d_optimizer.iterations) % model.r1_interval == 0  # a due step
     real = np.random.default_rng(0).uniform(-1, 1, (4, 8, 8, 3)).astype("float32")
-    _, figures = model.objective.d_regularizer(model, ops.convert_to_tensor(real), None)
+    real_tensor = ops.convert_to_tensor(real)
+    context = keras_gan.objectives.DContext(model, real_tensor, None, None, real_tensor, None, None)
+    _, figures = model.objective.d_regularizer(context)
     r1 = float(ops.convert_to_numpy(figures["r1"])) / model.r1_interval
     eps, size = 1e-3, real.size
     steps = np.eye(size, dtype="float32").reshape(size, *real.shape) * eps

@@ -22,10 +22,11 @@ class Evaluation(keras.callbacks.Callback):
         features: feature network (see `evaluate`).
         real_labels: labels of `real_images`: a conditional model is sampled at their
             frequencies (as `evaluate` does), not with balanced labels.
-        **kwargs: passed to `evaluate` (`k`, `kid_subset_size`, `seed`).
+        **kwargs: passed to `evaluate` (`k`, `kid_subset_size`, `seed`, `swd=True` for the sliced
+            Wasserstein distance on Laplacian pyramids).
     """
 
-    KEYS = ("frechet_distance", "kid", "inception_score", "precision", "recall", "label_accuracy")
+    KEYS = ("frechet_distance", "kid", "inception_score", "precision", "recall", "label_accuracy", "swd")
 
     def __init__(self, real_images, every=5, num_samples=1000, features="mnist_classifier", real_labels=None,
                  **kwargs):

@@ -9,6 +9,7 @@ from keras_gan.metrics.distances import (
     precision_recall,
 )
 from keras_gan.metrics.features import feature_network
+from keras_gan.metrics.swd import sliced_wasserstein_distance
 
 __all__ = ["compare", "evaluate", "format_report", "generate_samples", "sample_labels"]
 
@@ -57,8 +58,11 @@ def generate_samples(model, num_samples, *, seed=0, batch_size=500, verbose=1, r
 
 
 def compare(real_images, fake_images, *, features="mnist_classifier", real_labels=None, fake_labels=None,
-            k=3, kid_subset_size=1000, splits=10):
+            k=3, kid_subset_size=1000, splits=10, swd=False):
     """Figures of `fake_images` against `real_images` on one feature network.
+
+    With `swd=True` (images), also the weight-free sliced Wasserstein distance on Laplacian pyramids
+    (`swd`, ×10³, and `swd_levels` per resolution; `keras_gan.metrics.sliced_wasserstein_distance`).
 
     Returns:
         dict: `frechet_distance`, `kid` (± `kid_std`), `inception_score` (± `inception_score_std`),
@@ -67,6 +71,12 @@ def compare(real_images, fake_images, *, features="mnist_classifier", real_label
         `label_accuracy` when `fake_labels` are given, `real_accuracy` when `real_labels` are,
         `num_real`, `num_fake`, `feature_network`.
     """
+    num_fake = len(fake_images)
+    if kid_subset_size is not None and min(kid_subset_size, len(real_images), num_fake) < 2:
+        raise ValueError(
+            f"KID needs subsets of at least 2 samples; got kid_subset_size={kid_subset_size} with {len(real_images)} "
+            f"real and {num_fake} generated samples. Compare at least 4 samples (e.g. -n 100)."
+        )
     network = feature_network(features)
     real_features, real_probabilities = network(real_images)
     fake_features, fake_probabilities = network(fake_images)
@@ -84,6 +94,8 @@ def compare(real_images, fake_images, *, features="mnist_classifier", real_label
         "num_real": len(real_features), "num_fake": len(fake_features),
         "feature_network": getattr(network, "name", type(network).__name__),
     }
+    if swd:
+        report.update(sliced_wasserstein_distance(real_images, fake_images))
     if fake_labels is not None:
         report["label_accuracy"] = float(np.mean(predicted == np.asarray(fake_labels)))
     if real_labels is not None:
@@ -92,7 +104,7 @@ def compare(real_images, fake_images, *, features="mnist_classifier", real_label
 
 
 def evaluate(model, real_images, real_labels=None, *, num_samples=5000, features="mnist_classifier", k=3,
-             kid_subset_size=1000, seed=0, verbose=1):
+             kid_subset_size=1000, seed=0, verbose=1, swd=False):
     """Samples `model` and computes every figure against `real_images`.
 
     Args:
@@ -109,20 +121,21 @@ def evaluate(model, real_images, real_labels=None, *, num_samples=5000, features
         kid_subset_size: KID subset size.
         seed: sampling seed.
         verbose: progress bar while sampling.
+        swd: also the sliced Wasserstein distance on Laplacian pyramids (images; see `compare`).
 
     Returns:
         dict of figures (see `compare`).
     """
     fake, labels = generate_samples(model, num_samples, seed=seed, verbose=verbose, real_labels=real_labels)
     return compare(real_images, fake, features=features, real_labels=real_labels, fake_labels=labels, k=k,
-                   kid_subset_size=kid_subset_size)
+                   kid_subset_size=kid_subset_size, swd=swd)
 
 
 def format_report(reports):
     """Markdown table of `{row name: report}`."""
     columns = [("frechet_distance", "FD", "{:.2f}"), ("kid", "KID", None), ("inception_score", "IS", "{:.2f}"),
                ("precision", "precision", "{:.3f}"), ("recall", "recall", "{:.3f}"),
-               ("label_accuracy", "label acc.", "{:.3f}"), ("num_fake", "N fake", "{}"), ("num_real", "N real", "{}")]
+               ("label_accuracy", "label acc.", "{:.3f}"), ("swd", "SWD ×10³", "{:.2f}"), ("num_fake", "N fake", "{}"), ("num_real", "N real", "{}")]
     lines = ["| | " + " | ".join(title for _, title, _ in columns) + " |", "|---" * (len(columns) + 1) + "|"]
     for name, report in reports.items():
         cells = []

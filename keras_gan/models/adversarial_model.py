@@ -17,8 +17,8 @@ from keras_gan.networks import is_image_shape
 __all__ = ["AdversarialModel", "METRIC_DIRECTIONS"]
 
 METRIC_DIRECTIONS = {
-    "d_loss": "down", "g_loss": "down", "w_distance": "down", "gp": "down", "r1": "down",
-    "frechet_distance": "down", "kid": "down",
+    "d_loss": "down", "g_loss": "down", "w_distance": "down", "gp": "down", "r1": "down", "r2": "down",
+    "frechet_distance": "down", "kid": "down", "swd": "down",
     "inception_score": "up", "precision": "up", "recall": "up", "label_accuracy": "up",
 }
 """Which way is better for each figure a model or `Evaluation` logs (`d_real`, `d_fake`, `r_t` have none)."""
@@ -203,9 +203,17 @@ class AdversarialModel(Training, PeriodicPhases, Sampling, AdversarialTrainer, k
             self.augment_probability = self.add_weight(
                 shape=(), initializer="zeros", trainable=False, name="augment_probability", aggregation="mean",
             )
+            # Since p's last adjustment: the sum of sign(D(real)), the count of D's real outputs, the
+            # real images seen, the steps taken (ADA adjusts every `ADA_INTERVAL` steps).
+            self.ada_statistics = self.add_weight(
+                shape=(4,), initializer="zeros", trainable=False, name="ada_statistics", aggregation="mean",
+            )
 
-    def augment_batch(self, samples):
-        """`samples` after the model's DiffAugment policy (unchanged when `augment` is None)."""
+    def augment_batch(self, samples, draw=None):
+        """`samples` after the model's DiffAugment policy (unchanged when `augment` is None).
+
+        `draw(shape)` replaces the model's stream of U[0, 1) draws (e.g. `augment.RecordedDraws` replayed).
+        """
         if not self.augment:
             return samples
         if self.adaptive_augment:
@@ -214,7 +222,7 @@ class AdversarialModel(Training, PeriodicPhases, Sampling, AdversarialTrainer, k
             probability = None if self.augment_p == 1.0 else self.augment_p
         return augment_lib.diff_augment(
             ops.cast(samples, "float32"), self.augment, self.augment_seed_generator,
-            probability=probability, draw=self._augment_draw,
+            probability=probability, draw=draw or self._augment_draw,
         )
 
     def _augment_draw(self, shape):
@@ -227,10 +235,25 @@ class AdversarialModel(Training, PeriodicPhases, Sampling, AdversarialTrainer, k
         """ADA's overfitting signal `{"r_t": E[sign(D(real))]}` (empty unless `augment_p="adaptive"`)."""
         return {"r_t": augment_lib.overfitting_signal(real_logits)} if self.adaptive_augment else {}
 
-    def _update_augment_probability(self, r_t, batch_size):
-        """One ADA adjustment of p toward r_t = `ada_target`."""
-        self.augment_probability.assign(augment_lib.ada_adjust(
-            self.augment_probability.value, r_t, self.ada_target, self.ada_kimg, batch_size))
+    ADA_INTERVAL = 4
+    """Steps between ADA's adjustments of p (StyleGAN2-ADA: every 4 minibatches)."""
+
+    def _accumulate_overfitting(self, r_t, batch_size):
+        """Adds one D step's `r_t` (the mean of sign(D(real)) over its `batch_size` reals) to ADA's statistics."""
+        n = ops.cast(batch_size, "float32")
+        outputs = n / self.pack
+        self.ada_statistics.assign(self.ada_statistics.value + ops.stack([r_t * outputs, outputs, n, 0.0]))
+
+    def _update_augment_probability(self):
+        """Counts a step; every `ADA_INTERVAL` steps moves p toward r_t = `ada_target` by the real images
+        seen since the last adjustment over `ada_kimg · 1000`, with r_t their mean sign(D(real)), and resets."""
+        stats = self.ada_statistics.value + ops.convert_to_tensor([0.0, 0.0, 0.0, 1.0])
+        due = stats[3] >= self.ADA_INTERVAL
+        r_t = stats[0] / ops.maximum(stats[1], 1.0)
+        adjusted = augment_lib.ada_adjust(self.augment_probability.value, r_t, self.ada_target, self.ada_kimg,
+                                          stats[2])
+        self.augment_probability.assign(ops.where(due, adjusted, self.augment_probability.value))
+        self.ada_statistics.assign(ops.where(due, ops.zeros_like(stats), stats))
 
     def _check_networks(self):
         if self.num_classes:
@@ -284,7 +307,16 @@ class AdversarialModel(Training, PeriodicPhases, Sampling, AdversarialTrainer, k
         weights, statistics, ema_keys = ema.load(store)
         if weights is not None:
             self.set_generator_ema(weights, statistics=statistics)
-        super().load_own_variables({k: store[k] for k in store.keys() if k not in seeds and k not in ema_keys})
+        own = {k: store[k] for k in store.keys() if k not in seeds and k not in ema_keys}
+        variables = self._trainable_variables + self._non_trainable_variables
+        statistics = getattr(self, "ada_statistics", None)
+        if statistics is not None and len(own) == len(variables) - 1:
+            # Saved before ADA accumulated its statistics: they start empty.
+            index = next(i for i, v in enumerate(variables) if v is statistics)
+            values = [own[str(i)] for i in range(len(own))]
+            values.insert(index, np.zeros(statistics.shape, "float32"))
+            own = {str(i): value for i, value in enumerate(values)}
+        super().load_own_variables(own)
 
     def get_config(self):
         config = {

@@ -4,7 +4,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from keras_gan import checks, conditioning, losses, mixed_precision, objectives
+from keras_gan import checks, conditioning, objectives
 from keras_gan import stylegan2_networks as nets
 from keras_gan.backend import inference_function
 from keras_gan.models.adversarial_model import AdversarialModel
@@ -129,13 +129,13 @@ class StyleGAN2(AdversarialModel):
             ws = ops.repeat(w[:, None, :], self.num_ws, axis=1)
         return self.synthesis(ws, training=True)
 
-    def generator_loss(self, fake, condition=None):
+    def generator_loss(self, fake, condition=None, real=None):
         # G's step: move the tracked average toward this batch's mean w (left by `generate_batch`).
         w, self._scratch.w = self._scratch.w, None
         if w is not None:
             mean = ops.mean(ops.cast(ops.stop_gradient(w), "float32"), axis=0)
             self.w_avg.assign(mean + self.w_avg_beta * (self.w_avg.value - mean))
-        return super().generator_loss(fake, condition)
+        return super().generator_loss(fake, condition, real)
 
     # --- sampling ---------------------------------------------------------------
 
@@ -261,7 +261,7 @@ class LazyR1(objectives.NonSaturatingR1):
     """The logistic loss with R1 taken every `interval` D steps and scaled by it (lazy regularization).
 
     On due steps (`d_optimizer.iterations % interval == 0`) D's loss gains
-    `gamma / 2 · interval · E‖∇D(x)‖²` on the (augmented, packed) reals D judged; between them
+    `gamma / 2 · interval · E‖∇D(x)‖²` on the raw reals, through the augmentation D saw; between them
     nothing. `mode` says how the off steps skip it: `"static"` (default) sets `period`, and the
     model compiles a step with and one without the penalty, picked on the host each batch;
     `"cond"` decides on the device (`ops.cond`), `"mask"` computes it and multiplies by 0.
@@ -278,28 +278,28 @@ class LazyR1(objectives.NonSaturatingR1):
         self.interval, self.mode = int(interval), mode
         self.period = self.interval if mode == "static" and self.gamma and self.interval > 1 else 1
 
-    def d_regularizer(self, model, real, fake, condition=None):
+    def d_regularizer(self, context):
         if not self.gamma:
             return 0.0, {"r1": ops.zeros((), "float32")}
 
         def penalty():
-            scale = mixed_precision.loss_scale(model.d_optimizer)
-            grads = model._input_gradient(
-                lambda x: model.discriminate(x, condition, augment=False, pack=False) * scale, real)
-            return losses.r1_penalty(grads / scale) * float(self.interval)
+            return objectives.r1_on_reals(context) * float(self.interval)
 
-        due = getattr(model, "regularize_now", None)
+        due = context.due
         if self.interval == 1:
             r1 = penalty()
         elif due is not None:  # a step compiled for one phase
             r1 = penalty() if due else ops.zeros((), "float32")
         else:
-            due = ops.equal(ops.mod(model.d_optimizer.iterations, self.interval), 0)
+            due = ops.equal(ops.mod(context.d_iterations, self.interval), 0)
             if self.mode == "mask":
                 r1 = penalty() * ops.cast(due, "float32")
             else:
                 r1 = ops.cond(due, penalty, lambda: ops.zeros((), "float32"))
         return 0.5 * self.gamma * r1, {"r1": r1}
+
+    def get_config(self):
+        return {}  # its settings are the model's (r1_gamma, r1_interval)
 
     def __repr__(self):
         return f"LazyR1(gamma={self.gamma}, interval={self.interval}, mode={self.mode!r})"

@@ -7,7 +7,8 @@ import keras
 import numpy as np
 from keras import ops
 
-from keras_gan import checks, conditioning, mixed_precision, optimizers, packing, zoo
+from keras_gan import augment as augment_lib
+from keras_gan import checks, conditioning, mixed_precision, objectives, optimizers, packing, zoo
 from keras_gan.callbacks import FiniteLossGuard, LearningRates
 from keras_gan.models.phases import StepCount
 
@@ -50,14 +51,18 @@ class Training:
         """Validates the named loss and sets `objective` and `loss_name` from it."""
         self.objective = self.objective_for(loss)
         self.loss_name = self.objective.name
+        for name in self.objective.aux_metrics:  # an objective's own figures (r1, r2) beside the model's
+            if name not in self.aux_trackers:
+                self.aux_trackers[name] = keras.metrics.Mean(name=name)
 
     def get_compile_config(self):
         if not getattr(self, "compiled", False):
             return None
+        settings = self.objective.get_config()
         return {
             "d_optimizer": keras.optimizers.serialize(self.d_optimizer),
             "g_optimizer": keras.optimizers.serialize(self.g_optimizer),
-            "loss": self.loss_name,
+            "loss": {"name": self.loss_name, **settings} if settings else self.loss_name,
         }
 
     def compile_from_config(self, config):
@@ -72,20 +77,30 @@ class Training:
     def discriminator_loss(self, real, fake, condition=None):
         """Returns `(loss, aux)`: D's loss on a real and a generated batch, and metrics.
 
-        The objective's `d_loss` on D's logits plus its `d_regularizer`, which sees the batches
-        as D does (augmented and packed): a penalty on D's inputs is taken between those.
+        The objective's `d_loss` on D's logits plus its `d_regularizer`, handed an
+        `objectives.DContext`: the raw batches, the batches as D took them (augmented and packed), and
+        the augmentation's draws, so that R1 can differentiate through the very augmentation D saw.
         """
-        real, fake = (self.pack_batch(self.augment_batch(x)) for x in (real, fake))
-        condition = self.pack_condition(condition)
-        real_logits = self.discriminate(real, condition, augment=False, pack=False)
-        fake_logits = self.discriminate(fake, condition, augment=False, pack=False)
+        real_draws, fake_draws = (augment_lib.RecordedDraws(self._augment_draw) for _ in range(2))
+        real_inputs = self.pack_batch(self.augment_batch(real, draw=real_draws))
+        fake_inputs = self.pack_batch(self.augment_batch(fake, draw=fake_draws))
+        d_condition = self.pack_condition(condition)
+        real_logits = self.discriminate(real_inputs, d_condition, augment=False, pack=False)
+        fake_logits = self.discriminate(fake_inputs, d_condition, augment=False, pack=False)
         loss, aux = self.objective.d_loss(real_logits, fake_logits)
-        penalty, penalty_aux = self.objective.d_regularizer(self, real, fake, condition)
+        context = objectives.DContext(self, real, fake, condition, real_inputs, fake_inputs, d_condition,
+                                      real_draws, fake_draws)
+        penalty, penalty_aux = self.objective.d_regularizer(context)
         return loss + penalty, {**penalty_aux, **aux, **self.augment_statistics(real_logits)}
 
-    def generator_loss(self, fake, condition=None):
-        """Returns `(loss, aux)`: G's loss given a generated batch, and metrics."""
-        return self.objective.g_loss(self.discriminate(fake, condition)), {}
+    def generator_loss(self, fake, condition=None, real=None):
+        """Returns `(loss, aux)`: G's loss given a generated batch (and the step's reals, for objectives
+        that pair them), and metrics."""
+        real_logits = None
+        if self.objective.pairs_real_and_fake:
+            with self._no_grad():
+                real_logits = ops.stop_gradient(self.discriminate(real, condition))
+        return self.objective.g_loss(self.discriminate(fake, condition), real_logits), {}
 
     def validation_losses(self, real, fake, condition=None):
         """`(loss, aux)` reported on validation data: the objective's D loss, without its regulariser
@@ -116,10 +131,11 @@ class Training:
             self.d_optimizer,
         )
 
-    def _generator_step(self, batch_size, condition=None):
-        """One generator update through the discriminator; returns `(loss, aux)`."""
+    def _generator_step(self, real, condition=None):
+        """One generator update through the discriminator (G makes a batch the size of `real`); returns
+        `(loss, aux)`."""
         return self._minimize(
-            lambda: self.generator_loss(self.generate_batch(batch_size, condition), condition),
+            lambda: self.generator_loss(self.generate_batch(ops.shape(real)[0], condition), condition, real),
             self.generator.trainable_variables,
             self.g_optimizer,
         )
@@ -158,10 +174,12 @@ class Training:
             d_loss, d_aux = self._discriminator_step(part, part_condition)
             self.d_loss_tracker.update_state(*mixed_precision.loggable(d_loss, self.d_optimizer))
             aux.update({name: (value, self.d_optimizer) for name, value in d_aux.items()})
+            if self.adaptive_augment:  # every D step's reals count toward ADA's r_t
+                self._accumulate_overfitting(ops.stop_gradient(d_aux["r_t"]), ops.shape(part)[0])
         if self.adaptive_augment:
-            self._update_augment_probability(ops.stop_gradient(d_aux["r_t"]), ops.shape(part)[0])
+            self._update_augment_probability()
             aux["augment_p"] = (self.augment_probability.value, self.d_optimizer)
-        g_loss, g_aux = self._generator_step(ops.shape(part)[0], part_condition)
+        g_loss, g_aux = self._generator_step(part, part_condition)
         self.g_loss_tracker.update_state(*mixed_precision.loggable(g_loss, self.g_optimizer))
         aux.update({name: (value, self.g_optimizer) for name, value in g_aux.items()})
         for name, (value, optimizer) in aux.items():

@@ -54,7 +54,8 @@ class WGANGP(WassersteinModel):
         One α per input of D: per sample, or per pack when packing (inputs and
         `condition` already packed).
         """
-        return objectives.WassersteinGP(self.gp_weight).gradient_penalty(self, real, fake, condition)
+        context = objectives.DContext(self, None, None, None, real, fake, condition)
+        return objectives.WassersteinGP(self.gp_weight).gradient_penalty(context)
 
     def get_config(self):
         return {**super().get_config(), "gp_weight": self.gp_weight}

@@ -37,7 +37,7 @@ class DContext:
 
     def __init__(self, model, real, fake, condition, real_inputs, fake_inputs, d_condition, real_draws=None,
                  fake_draws=None):
-        self._model = model
+        self._gan = model
         self.real, self.fake, self.condition = real, fake, condition
         self.real_inputs, self.fake_inputs, self.d_condition = real_inputs, fake_inputs, d_condition
         self._draws = {"real": real_draws, "fake": fake_draws}
@@ -46,12 +46,12 @@ class DContext:
 
     def discriminate(self, inputs):
         """D's float32 logits on inputs already augmented and packed (with `d_condition`)."""
-        return self._model.discriminate(inputs, self.d_condition, augment=False, pack=False)
+        return self._gan.discriminate(inputs, self.d_condition, augment=False, pack=False)
 
     def discriminate_as(self, which, samples):
         """D's logits on raw `samples` through the augmentation this step gave its `which` batch
         ("real" or "fake": the same draws, replayed) and the packing: differentiable in `samples`."""
-        model, draws = self._model, self._draws[which]
+        model, draws = self._gan, self._draws[which]
         augmented = model.augment_batch(samples, draw=draws.replay() if draws is not None else None)
         return self.discriminate(model.pack_batch(augmented))
 
@@ -61,16 +61,16 @@ class DContext:
         Under "mixed_float16" the gradient is taken on `fn(x)` times D's loss scale, as D's loss is, and
         divided back: small float16 gradients would otherwise flush to zero.
         """
-        scale = mixed_precision.loss_scale(self._model.d_optimizer)
-        return self._model._input_gradient(lambda t: fn(t) * scale, x) / scale
+        scale = mixed_precision.loss_scale(self._gan.d_optimizer)
+        return self._gan._input_gradient(lambda t: fn(t) * scale, x) / scale
 
     def pack(self, samples):
         """Raw samples (or their gradients) `(batch, ...)` → D's packed layout."""
-        return self._model.pack_batch(samples)
+        return self._gan.pack_batch(samples)
 
     def uniform(self, batch_size, shape=()):
         """U[0, 1) of shape `(batch_size, *shape)` from the model's stream (one row per sample, global batch)."""
-        model = self._model
+        model = self._gan
         return model._replica_draw(lambda n: keras.random.uniform((n, *shape), seed=model.seed_generator),
                                    batch_size)
 

@@ -16,14 +16,17 @@ def emoji():
     return x_test[rng.choice(len(x_test), 300, replace=False)], x[rng.choice(len(x), 300, replace=False)]
 
 
-def test_emoji_judge_scores_blur_and_mosaic_far_from_real(emoji):
-    """The zoo's emoji judge: blur σ 1 and an 8×8 mosaic each score several times the real-data floor
-    (the full table at N = 585 is in docs/evaluation.md: ≥ 10× each)."""
-    reference, images = emoji
+def test_emoji_judge_scores_blur_and_mosaic_far_from_real():
+    """The zoo's emoji judge on its own protocol (585 train images of the fixed draw vs the 585 held-out):
+    blur σ 1 and an 8×8 mosaic score far from the floor (docs/evaluation.md: 6.8× and 11.3×; the old
+    judge gave 2.8× and 3.6×), and the floor's precision and recall stay high (0.82 / 0.96)."""
+    x, _ = keras_gan.data.load("noto_emoji_train", image_size=32)
+    reference, _ = keras_gan.data.load("noto_emoji_test", image_size=32)
+    images = x[np.sort(np.random.default_rng(0).choice(len(x), len(reference), replace=False))]
     table = metrics.damage_table("emoji_classifier", reference, images, damages=("blur 1.0", "mosaic 4x4"))
-    assert table["blur 1.0"]["ratio"] > 4.0
-    assert table["mosaic 4x4"]["ratio"] > 4.0
-    assert table["floor"]["precision"] > 0.7 and table["floor"]["recall"] > 0.7
+    assert table["blur 1.0"]["ratio"] > 5.0
+    assert table["mosaic 4x4"]["ratio"] > 8.0
+    assert table["floor"]["precision"] > 0.75 and table["floor"]["recall"] > 0.9
 
 
 @pytest.mark.backend_independent

@@ -5,7 +5,8 @@
 
 For each judge: FD of real images against held-out real images (the floor, with its precision and recall),
 then of damaged copies of the same images (`keras_gan.metrics.DAMAGES`), as multiples of the floor.
-Emoji: 585 train images (a fixed draw) against the 585 held-out, 32×32. MNIST: `mnist_split()`'s 1,000
+Emoji: 585 train images (a fixed draw, left out of the
+judge's training) against the 585 held-out, 32×32. MNIST: `mnist_split()`'s 1,000
 held-out digits against 1,000 of its train digits.
 """
 
@@ -27,18 +28,19 @@ def real_sets(kind):
     import keras_gan
 
     if kind == "emoji":
+        from train_emoji_classifier import floor_draw
+
         x, _ = keras_gan.data.load("noto_emoji_train", image_size=32)
         reference, _ = keras_gan.data.load("noto_emoji_test", image_size=32)
-    else:
-        (x, _), (reference, _) = keras_gan.metrics.mnist_split()
-    pick = np.random.default_rng(0).choice(len(x), len(reference), replace=False)
-    return reference, x[pick]
+        return reference, x[floor_draw(len(x), len(reference))]  # the train images the judge left apart
+    (x, _), (reference, _) = keras_gan.metrics.mnist_split()
+    return reference, x[np.random.default_rng(0).choice(len(x), len(reference), replace=False)]
 
 
 def table_rows(name, table):
     floor = table["floor"]
     cells = [f"{table[d]['ratio']:.2f}×" if d in table else "–" for d in _damages()]
-    return (f"| {name} | {floor['frechet_distance']:.2f} | {floor['precision']:.2f} / {floor['recall']:.2f} | "
+    return (f"| {name} | {floor['frechet_distance']:.4g} | {floor['precision']:.2f} / {floor['recall']:.2f} | "
             + " | ".join(cells) + " |")
 
 

@@ -242,7 +242,7 @@ def recipe_record(recipe, fit_args):
 NUM_SAMPLES = 1000
 KID_SUBSET = 500  # 100 subsets of 500 from each 1,000: a spread to report
 SUMMARY_KEYS = ("frechet_distance", "kid", "inception_score", "precision", "recall", "label_accuracy",
-                "mean_per_class_frechet_distance",
+                "mean_per_class_frechet_distance", "swd",
                 "num_fake", "num_real", "test_accuracy")
 
 
@@ -267,7 +267,7 @@ def entry_figures(model, recipe=None):
     network = metrics.feature_network(features)  # loaded once for every figure below
     n = min(NUM_SAMPLES, len(x_test))
     figures = metrics.evaluate(model, x_test, y_test, num_samples=n, kid_subset_size=min(KID_SUBSET, n // 2),
-                               features=network)
+                               features=network, swd=tuple(model.data_shape)[-1:] == (3,))
     if features != "mnist_classifier" and getattr(model, "num_classes", None):
         real_features, _ = network(x_test)
         per_class = []
@@ -295,7 +295,7 @@ def emoji_baseline_figures():
     pick = np.sort(np.random.default_rng(0).choice(len(x), len(x_test), replace=False))
     network = metrics.feature_network("emoji_classifier")  # loaded once for every figure below
     report = metrics.compare(x_test, x[pick], features=network, real_labels=y_test, fake_labels=y[pick],
-                             kid_subset_size=len(x_test) // 2)
+                             kid_subset_size=len(x_test) // 2, swd=True)
     real_features, _ = network(x_test)
     train_features, _ = network(x)
     rng = np.random.default_rng(1)  # per category: as many train images as held out, a fixed random draw

@@ -133,7 +133,7 @@ def evaluate(model, real_images, real_labels=None, *, num_samples=5000, features
 
 def format_report(reports):
     """Markdown table of `{row name: report}`."""
-    columns = [("frechet_distance", "FD", "{:.2f}"), ("kid", "KID", None), ("inception_score", "IS", "{:.2f}"),
+    columns = [("frechet_distance", "FD", "{:.4g}"), ("kid", "KID", None), ("inception_score", "IS", "{:.2f}"),
                ("precision", "precision", "{:.3f}"), ("recall", "recall", "{:.3f}"),
                ("label_accuracy", "label acc.", "{:.3f}"), ("swd", "SWD ×10³", "{:.2f}"), ("num_fake", "N fake", "{}"), ("num_real", "N real", "{}")]
     lines = ["| | " + " | ".join(title for _, title, _ in columns) + " |", "|---" * (len(columns) + 1) + "|"]

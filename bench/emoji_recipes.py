@@ -134,7 +134,7 @@ def score():
             report = keras_gan.metrics.compare(x_test, fake, features=judge, kid_subset_size=len(fake) // 2, swd=True,
                                                fake_labels=labels)
             rows.append({"train_minutes": round(row["train_seconds"] / 60, 1), "steps": row["steps"],
-                         "frechet_distance": round(report["frechet_distance"], 2),
+                         "frechet_distance": float(f"{report['frechet_distance']:.4g}"),
                          "precision": round(report["precision"], 3), "recall": round(report["recall"], 3),
                          "class_share_tv": round(0.5 * float(np.abs(np.asarray(report["class_share"]) - share).sum()), 3),
                          "swd": round(report["swd"], 2),

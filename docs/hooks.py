@@ -16,7 +16,10 @@ import re
 
 from mkdocs.structure.files import File
 
-PICTURES = ("examples/images/*.png", "zoo/*/samples.png", "bench/results/emoji_equal_time/*.png")
+PICTURES = (
+    "examples/images/*.png", "zoo/*/samples.png", "bench/results/emoji_equal_time/*.png",
+    "bench/results/emoji_recipes/*.png", "bench/results/emoji_recipes/*/*.png",
+)
 INCLUDE = re.compile(r'^--8<-- "([^"]+)"[ \t]*$', re.MULTILINE)
 # A Markdown link or image target relative to the repository root: `](path` not starting with a scheme or `#`.
 RELATIVE_TARGET = re.compile(r"\]\((?![a-z][a-z0-9+.-]*:|#|/)([^)\s]+)")

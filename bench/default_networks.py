@@ -17,8 +17,12 @@ noise hits both alike:
 The reference measures what keras-gan's training machinery costs on top of the networks; `benchmark.py` compares
 Keras layers with raw TensorFlow and PyTorch on one network. Prints images/s (median over timed steps), time to the
 first step (tracing and compiling included) and the peak resident memory of each process, and the ratios.
+`--precision bf16` runs both sides under the `"mixed_bfloat16"` dtype policy (the networks compute in bfloat16,
+the variables and the optimizers stay float32); the default is float32.
 
     python bench/default_networks.py --rounds 2 --json bench/results/default_networks.json
+    python bench/default_networks.py --models dcgan28 dcgan32c dcgan64 --precision bf16 --rounds 2 \
+        --json bench/results/default_networks_bf16.json
 """
 
 import argparse
@@ -44,16 +48,23 @@ MODELS = {
                                    "style_mixing": 0.0}, 16, 2),
 }
 TARGET, FIRST_STEP_TARGET = 0.95, 1.5
+PRECISIONS = ("fp32", "bf16")
 
 
-def _build(name, seed=0):
+def _build(name, seed=0, precision="fp32"):
+    """Model `name` with its default networks, built under the dtype policy of `precision` ("fp32", "bf16")."""
     import keras
 
     import keras_gan
+    from keras_gan.mixed_precision import resolve_precision
 
     keras.utils.set_random_seed(seed)
     cls, kwargs, _, _ = MODELS[name]
-    return getattr(keras_gan, cls)(seed=seed, **kwargs)
+    keras.mixed_precision.set_global_policy(resolve_precision(precision))
+    try:  # the layers keep the policy they were built with
+        return getattr(keras_gan, cls)(seed=seed, **kwargs)
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
 
 
 def _data(model, batches, batch_size):
@@ -69,12 +80,9 @@ def _peak_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run_fit(name, steps, warmup, batch_size):
-    """Times `fit` of model `name`: `{img_per_s, first_step_s, peak_mb}`."""
-    import keras
-    import numpy as np
-
-    model = _build(name)
+def run_fit(name, steps, warmup, batch_size, precision="fp32"):
+    """Times `fit` of model `name` in `precision`: `{img_per_s, first_step_s, peak_mb}`."""
+    model = _build(name, precision=precision)
     model.compile()
     x, y = _data(model, steps + warmup, batch_size)
     return {**time_fit(model, x, y, batch_size=batch_size, warmup=warmup), "peak_mb": _peak_mb()}
@@ -128,7 +136,8 @@ def _reference_tf(model, batch_size):
     @tf.function
     def step(real, labels, due=False):  # `due`, a Python bool: one trace per value
         for _ in range(d_steps):
-            fake = tf.stop_gradient(G(tf.random.normal((batch_size, latent)), labels))
+            # float32 like the reals (a bfloat16 G's output, under --precision bf16): TF does not promote
+            fake = tf.stop_gradient(tf.cast(G(tf.random.normal((batch_size, latent)), labels), real.dtype))
             with tf.GradientTape() as tape:
                 real_out, fake_out = D(real, labels), D(fake, labels)
                 if gp_weight is None:
@@ -260,6 +269,10 @@ def _reference_jax(model, batch_size):
         state[0], losses = jitted(state[0], real, labels, bool(due))
         return [float(v) for v in losses]
 
+    def cost_analysis(real, labels, due=False):  # XLA's count of the compiled step (`bench/roofline.py`)
+        cost = jitted.lower(state[0], real, labels, bool(due)).compile().cost_analysis()
+        return cost[0] if isinstance(cost, (list, tuple)) else cost
+
     def finish():  # the donated buffers are gone: put the trained values back into the variables
         g_tv, g_ntv, d_tv, d_ntv = state[0][:4]
         for variables, new in ((gen.trainable_variables, g_tv), (gen.non_trainable_variables, g_ntv),
@@ -267,16 +280,16 @@ def _reference_jax(model, batch_size):
             for variable, value in zip(variables, new):
                 variable.assign(value)
 
-    run.finish = finish
+    run.finish, run.cost_analysis = finish, cost_analysis
     return run
 
 
-def run_reference(name, steps, warmup, batch_size, model=None):
-    """Times the hand-written loop of this backend on model `name`'s default networks (or `model`'s)."""
+def run_reference(name, steps, warmup, batch_size, model=None, precision="fp32"):
+    """Times the hand-written loop of this backend on model `name`'s default networks (or `model`'s) in `precision`."""
     import keras
     import numpy as np
 
-    model = model if model is not None else _build(name)
+    model = model if model is not None else _build(name, precision=precision)
     x, y = _data(model, 8, batch_size)
     step = {"tensorflow": _reference_tf, "torch": _reference_torch, "jax": _reference_jax}[
         keras.backend.backend()](model, batch_size)
@@ -325,6 +338,8 @@ def main(argv=None):
     parser.add_argument("--backends", nargs="+", default=list(BACKENDS), choices=list(BACKENDS))
     parser.add_argument("--rounds", type=int, default=2, help="interleaved repetitions; medians reported")
     parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--precision", choices=PRECISIONS, default="fp32",
+                        help="both sides in float32 or under mixed_bfloat16 (default: %(default)s)")
     parser.add_argument("--step-scale", type=float, default=1.0,
                         help="multiplies each model's timed steps (e.g. 0.2 for a dry run)")
     parser.add_argument("--json", help="also write the figures here")
@@ -335,7 +350,7 @@ def main(argv=None):
     if args.child:
         side, name = args.child
         run = run_fit if side == "fit" else run_reference
-        print(json.dumps(run(name, args.steps, args.warmup, args.batch_size)))
+        print(json.dumps(run(name, args.steps, args.warmup, args.batch_size, precision=args.precision)))
         return None
     results, start = {}, time.perf_counter()
     for _ in range(args.rounds):
@@ -345,16 +360,16 @@ def main(argv=None):
             for backend in args.backends:
                 for side in ("reference", "fit"):
                     child = ["--child", side, name, "--steps", str(steps), "--warmup", str(warmup),
-                             "--batch-size", str(args.batch_size)]
+                             "--batch-size", str(args.batch_size), "--precision", args.precision]
                     figures = run_child([sys.executable, __file__, *child], {"KERAS_BACKEND": backend})
                     results.setdefault((name, backend, side), []).append(figures)
     text = table(results, args.models, args.backends)
-    print(f"Default networks, batch {args.batch_size}, {args.rounds} rounds (targets: ratio >= {TARGET}, "
-          f"first step <= {FIRST_STEP_TARGET}x the reference's); {time.perf_counter() - start:.0f} s in all")
+    print(f"Default networks, {args.precision}, batch {args.batch_size}, {args.rounds} rounds (targets: ratio >= "
+          f"{TARGET}, first step <= {FIRST_STEP_TARGET}x the reference's); {time.perf_counter() - start:.0f} s in all")
     print(text)
     if args.json:
         with open(args.json, "w") as f:
-            json.dump({"batch_size": args.batch_size, "rounds": args.rounds,
+            json.dump({"batch_size": args.batch_size, "rounds": args.rounds, "precision": args.precision,
                        "raw": {"/".join(key): runs for key, runs in results.items()}}, f, indent=1)
     return results, text
 

@@ -6,7 +6,9 @@
 #
 # Installs what the device image lacks (keras, namex, optree, mlxtend) from carried wheels, runs the
 # GPU-relevant tests on JAX and PyTorch (the image has no TensorFlow), the training benchmark in float32
-# and mixed_bfloat16, the default-networks benchmark and the sampling benchmark, and writes every figure under $OUT (gpu_check.json merges them).
+# and mixed_bfloat16, the default-networks benchmark (float32, and bf16 on both sides), the roofline of the colour
+# networks per backend and the sampling benchmark, and merges every figure into $OUT/gpu_check.json (the parts
+# it merged are removed: a run brings back at most 8 files).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 OUT=${OUT:-bench/results/gpu_check}
@@ -23,10 +25,12 @@ if [ -d "$WHEELS" ]; then  # beside the image's packages, not over them
   python -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target /tmp/gpu_check_site \
     "$WHEELS"/*.whl && export PYTHONPATH="$PYTHONPATH:/tmp/gpu_check_site" || echo "wheel install failed"
 fi
-TESTS="tests/test_layers.py tests/test_mixed_precision.py tests/test_keras_habits.py"
+TESTS="tests/test_layers.py tests/test_mixed_precision.py tests/test_precision.py tests/test_keras_habits.py"
 if [ "${DRY_RUN:-0}" = 1 ]; then STEPS=3; BATCH=32; SAMPLES=512; TEST_LIMIT=900; TESTS=tests/test_layers.py; BUDGET=${BUDGET:-3000}
-  DN_ARGS="--models gan --step-scale 0.1"
-else STEPS=20; BATCH=256; SAMPLES=8192; TEST_LIMIT=150; DN_ARGS="--models dcgan64 wgan_gp"; fi
+  DN_ARGS="--models gan --step-scale 0.1"; DN_BF16_ARGS="--models gan --step-scale 0.1"
+  RL_ARGS="--quick --models gan dcgan28"
+else STEPS=20; BATCH=256; SAMPLES=8192; TEST_LIMIT=150; DN_ARGS="--models dcgan64 wgan_gp"
+  DN_BF16_ARGS="--models dcgan32c dcgan64"; RL_ARGS="--models dcgan32c dcgan64 stylegan2_32 --step-scale 0.5"; fi
 
 python - > "$OUT/devices.json" <<'PY'
 import json, platform, subprocess
@@ -71,6 +75,16 @@ step 90 "sampling benchmark" python bench/sampling.py --backends jax,torch --sam
 # shellcheck disable=SC2086
 step 150 "default-networks benchmark" python bench/default_networks.py --backends jax torch --rounds 1 $DN_ARGS \
   --json "$OUT/default_networks.json"
+# The DCGAN rows again with both sides in bf16, and the roofline (FLOPs per image, img/s in fp32 and bf16, the
+# share of the GEMM peak measured in the same process) of the colour networks; XLA's count is the CPU run's.
+# shellcheck disable=SC2086
+step 90 "default-networks benchmark (bf16)" python bench/default_networks.py --backends jax torch --rounds 1 \
+  --precision bf16 $DN_BF16_ARGS --json "$OUT/default_networks_bf16.json"
+for backend in jax torch; do
+  # shellcheck disable=SC2086
+  step 90 "roofline ($backend)" env KERAS_BACKEND=$backend python bench/roofline.py --child --no-xla $RL_ARGS \
+    --out-dir "$OUT"
+done
 for backend in jax torch; do
   # shellcheck disable=SC2086
   step "$TEST_LIMIT" "tests on $backend" env KERAS_BACKEND=$backend python -m pytest -q -x -p no:cacheprovider \
@@ -86,6 +100,9 @@ merged = {os.path.basename(p)[:-5]: json.load(open(p)) for p in sorted(glob.glob
 merged["tests"] = {b: open(os.path.join(out, f"tests_{b}.txt")).read().strip().splitlines()[-1:]
                    for b in ("jax", "torch") if os.path.exists(os.path.join(out, f"tests_{b}.txt"))}
 json.dump(merged, open(os.path.join(out, "gpu_check.json"), "w"), indent=1)
+for name in merged:  # each part is in gpu_check.json: the run brings back at most 8 files
+    if name != "tests":
+        os.remove(os.path.join(out, f"{name}.json"))
 print("wrote", os.path.join(out, "gpu_check.json"))
 PY
 exit $status

@@ -22,9 +22,8 @@ LOSS_KEYS = ("d_loss", "g_loss", "w_distance")
 
 def run(kind, args, x):
     """Trains one model; returns `{"steps", "frechet_distance", <each logged loss>}` lists, one entry per epoch."""
+    import keras_gan  # before keras: it picks an installed backend when none is set
     import keras
-
-    import keras_gan
 
     keras.utils.set_random_seed(args.seed)
     common = {"latent_dim": args.latent_dim, "filters": args.filters, "seed": args.seed}
@@ -94,11 +93,10 @@ def main(argv=None):
     parser.add_argument("--out", default="out/loss_tracks_quality")
     args = parser.parse_args(argv)
 
+    import keras_gan  # before keras: it picks an installed backend when none is set
     import keras
     import numpy as np
     from matplotlib.figure import Figure
-
-    import keras_gan
 
     kinds = ["dcgan", "wgan_gp"] + (["wgan"] if args.wgan and not args.zoo else [])
     if not args.zoo:

@@ -19,9 +19,8 @@ MODELS = {"gan": "GAN", "wgan_gp": "WGAN-GP"}
 
 def build(kind, args):
     """A compiled `GAN` or `WGANGP` with MLP networks for 2-D points."""
+    import keras_gan  # before keras: it picks an installed backend when none is set
     import keras
-
-    import keras_gan
 
     common = {"latent_dim": args.latent_dim, "hidden_units": args.hidden_units, "seed": args.seed}
     if kind == "gan":
@@ -56,10 +55,9 @@ def main(argv=None):
     parser.add_argument("--out", default="out/mode_collapse", help="folder for mode_collapse.png")
     args = parser.parse_args(argv)
 
+    import keras_gan  # before keras: it picks an installed backend when none is set
     import keras
     from matplotlib.figure import Figure
-
-    import keras_gan
 
     figures, samples = {}, {}
     for mixture in args.mixtures:

@@ -12,10 +12,9 @@ import argparse
 import os
 import time
 
+import keras_gan  # first: with KERAS_BACKEND unset and no TensorFlow, it picks an installed backend
 import keras
 import numpy as np
-
-import keras_gan
 
 
 def load(dataset):
@@ -35,8 +34,12 @@ def main(argv=None):
     parser.add_argument("--samples", type=int, default=1024, help="training images used (0: all)")
     parser.add_argument("--channel-max", type=int, default=64)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--precision", choices=("auto", "bf16", "fp32"), default="auto",
+                        help="float32 (fp32) or mixed bfloat16 (bf16); auto: bf16 where it was measured faster on "
+                             "this machine's kind and backend (keras_gan.use_precision)")
     parser.add_argument("--out", default="out/stylegan2")
     args = parser.parse_args(argv)
+    keras_gan.use_precision(args.precision)  # before the model: its layers take Keras's global dtype policy
     os.makedirs(args.out, exist_ok=True)
 
     # Data.

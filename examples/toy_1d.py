@@ -34,11 +34,10 @@ def main(argv=None):
     if sorted(args.snapshots) != args.snapshots or args.snapshots[0] < 0:
         raise ValueError(f"--snapshots must be increasing epoch counts >= 0, got {args.snapshots}.")
 
+    import keras_gan  # before keras: it picks an installed backend when none is set
     import keras
     from matplotlib.figure import Figure
     from sklearn.neighbors import KernelDensity
-
-    import keras_gan
 
     keras.utils.set_random_seed(args.seed)
     x = (args.mean + args.std * np.random.default_rng(args.seed).standard_normal((args.num_samples, 1)))

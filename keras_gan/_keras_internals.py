@@ -7,7 +7,8 @@ naming the use; nothing else in keras-gan touches a private Keras name.
 import keras
 from keras.src.trainers import compile_utils
 
-__all__ = ["MetricDirections", "callback_model", "in_multi_worker_mode", "jax_fit_state", "read_only_backup"]
+__all__ = ["MetricDirections", "all_layers", "callback_model", "in_multi_worker_mode", "jax_fit_state",
+           "read_only_backup"]
 
 
 class MetricDirections(compile_utils.MetricsList):
@@ -74,6 +75,11 @@ def read_only_backup(callback):
     copy = ReadOnlyBackup.__new__(ReadOnlyBackup)
     copy.__dict__.update(callback.__dict__)
     return copy
+
+
+def all_layers(layer):
+    """`layer` and every layer inside it, at any depth (a wrapper's inner layer, a nested model's layers)."""
+    return list(layer._flatten_layers(include_self=True, recursive=True))
 
 
 def in_multi_worker_mode(strategy):

@@ -7,10 +7,12 @@
     keras-gan evaluate dcgan_mnist runs/dcgan            # figures against held-out MNIST digits
 
 Each subcommand is one `_<name>_command(commands)` function in `COMMANDS` that adds
-its parser and sets `run`; `train`'s is in `keras_gan.cli_train`.
+its parser and sets `run`; `train`'s is in `keras_gan.cli_train`. A mistake that keras-gan's own
+checks catch prints `keras-gan: error: MESSAGE` and exits with status 2, as argparse does.
 """
 
 import argparse
+import os
 import sys
 
 from keras_gan.cli_train import train_command
@@ -78,12 +80,12 @@ def _held_out(model, features):
         features = "emoji_classifier" if shape[-1:] == (3,) else "mnist_classifier"
     if features == "emoji_classifier" or (features == "inception" and shape[-1:] == (3,)):
         if shape[-1:] != (3,) or shape[0] != shape[1]:
-            raise SystemExit(f"keras-gan evaluate: emoji_classifier judges square colour images; the model makes "
-                             f"{shape}. Use --features mnist_classifier for 28x28x1 digits.")
+            raise ValueError(f"emoji_classifier judges square colour images; the model makes {shape}. "
+                             f"Use --features mnist_classifier for 28x28x1 digits.")
         x_test, y_test = keras_gan.data.load("noto_emoji_test", image_size=shape[0])
         return x_test, y_test, features, "585 held-out noto_emoji images"
     if shape != (28, 28, 1) and features == "mnist_classifier":
-        raise SystemExit(f"keras-gan evaluate: mnist_classifier judges 28x28x1 digits; the model makes {shape}. "
+        raise ValueError(f"mnist_classifier judges 28x28x1 digits; the model makes {shape}. "
                          f"Use --features emoji_classifier for colour images.")
     _, (x_test, y_test) = metrics.mnist_split()
     return x_test, y_test, features, "1,000 held-out mnist_5k digits"
@@ -99,8 +101,9 @@ def _evaluate(args):
         x_test, y_test, features, what = _held_out(model, args.features)
         num_samples = args.num_samples or len(x_test)
         print(f"Sampling {num_samples} images from {name}:")
+        swd = args.swd if args.swd is not None else tuple(model.data_shape)[-1:] == (3,)
         reports[name] = metrics.evaluate(model, x_test, y_test, num_samples=num_samples, seed=args.seed,
-                                         features=features, kid_subset_size=min(1000, num_samples // 2))
+                                         features=features, kid_subset_size=min(1000, num_samples // 2), swd=swd)
         against.add(f"the {what}, features of {features}")
     print(f"\nAgainst {'; '.join(sorted(against))}:")
     print(metrics.format_report(reports))
@@ -122,14 +125,33 @@ def _evaluate_command(commands):
                         choices=("auto", "mnist_classifier", "emoji_classifier", "inception"),
                         help="the judge (auto: by the model's data shape; inception needs the internet once)")
     parser.add_argument("--seed", type=int, default=0, help="sampling seed")
+    parser.add_argument("--swd", action=argparse.BooleanOptionalAction, default=None,
+                        help="also the sliced Wasserstein distance on Laplacian pyramids (weight-free; "
+                             "default: on for colour models)")
     parser.set_defaults(run=_evaluate)
 
 
 COMMANDS = (_zoo_command, _sample_command, train_command, _evaluate_command)
 
+PACKAGE = os.path.dirname(os.path.abspath(__file__))
+
+
+def _users_mistake(error):
+    """Whether `error` is a ValueError, FileNotFoundError or ImportError raised by keras-gan's own code (its input
+    checks, which say what was expected and the fix) rather than deeper down (a bug, shown with its traceback)."""
+    if not isinstance(error, (ValueError, FileNotFoundError, ImportError)):
+        return False
+    frame = error.__traceback__
+    while frame.tb_next is not None:
+        frame = frame.tb_next
+    return os.path.abspath(frame.tb_frame.f_code.co_filename).startswith(PACKAGE + os.sep)
+
 
 def main(argv=None):
-    """Runs `keras-gan` with `argv` (default: the process's arguments); returns the exit status."""
+    """Runs `keras-gan` with `argv` (default: the process's arguments); returns the exit status.
+
+    A mistake keras-gan's checks catch prints `keras-gan: error: MESSAGE` to stderr and returns 2.
+    """
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = argparse.ArgumentParser(
         prog="keras-gan", description="keras-gan: GANs for Keras 3 on TensorFlow, JAX and PyTorch "
@@ -140,7 +162,13 @@ def main(argv=None):
         add(commands)
     args = parser.parse_args(argv)
     args.argv = argv
-    args.run(args)
+    try:
+        args.run(args)
+    except (ValueError, FileNotFoundError, ImportError) as error:
+        if not _users_mistake(error):
+            raise
+        print(f"keras-gan: error: {error}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -7,10 +7,18 @@ import shutil
 import sys
 import warnings
 
-__all__ = ["FOLDER_FLAGS", "MODELS", "RESUME_SETTINGS", "train_command"]
+__all__ = ["FOLDER_FLAGS", "LATENT_DIMS", "MODELS", "RESUME_SETTINGS", "STYLEGAN2_CPU", "train_command"]
 
 
-MODELS = {"gan": "GAN", "dcgan": "DCGAN", "cgan": "ConditionalGAN", "wgan_gp": "WGANGP"}
+MODELS = {"gan": "GAN", "dcgan": "DCGAN", "cgan": "ConditionalGAN", "wgan": "WGAN", "wgan_gp": "WGANGP",
+          "stylegan2": "StyleGAN2"}
+
+# --latent-dim when it is not given.
+LATENT_DIMS = {"stylegan2": 128}
+DEFAULT_LATENT_DIM = 100
+
+# StyleGAN2's CPU-sized configuration (docs/stylegan2.md); --filters sets channel_max, --latent-dim z and w.
+STYLEGAN2_CPU = {"mapping_layers": 2, "channel_base": 1024, "channel_max": 64, "r1_gamma": 0.01}
 
 
 # Options of `keras_gan.data.from_directory` that only folders take: flag -> keyword.
@@ -23,7 +31,7 @@ def _load_training_data(args):
 
     from keras_gan import data
 
-    if args.dataset not in data.DATASETS and os.path.isdir(os.path.expanduser(args.dataset)):
+    if args.dataset not in data.DATASETS and data.names_a_folder(args.dataset):
         return _load_folder(args)
     given = [f"--{flag}" for flag in FOLDER_FLAGS if getattr(args, flag) not in (None, False)]
     if given:
@@ -33,8 +41,8 @@ def _load_training_data(args):
     if args.dataset not in data.DATASETS:
         kwargs = {"batch_size": args.batch_size, "seed": args.seed, "data_dir": args.data_dir,
                   "download": args.download}
-        if args.image_size:
-            kwargs["image_size"] = args.image_size
+    if args.image_size:  # offline names that cannot be resized refuse it
+        kwargs["image_size"] = args.image_size
     loaded = data.load(args.dataset, limit=args.limit, **kwargs)
     if isinstance(loaded, tuple):
         x, y = loaded
@@ -49,7 +57,10 @@ def _load_folder(args):
     from keras_gan import data, networks
 
     size = args.image_size or (64, 64)
-    if args.model != "gan":  # the convolutional models' sizes, checked before decoding a large folder
+    # The convolutional models' sizes, checked before decoding a large folder.
+    if args.model == "stylegan2":
+        _check_stylegan2_shape(args, (*size, 3))
+    elif args.model != "gan":
         networks.dcgan_stages((*size, 3))
     options = {key: getattr(args, flag) for flag, key in FOLDER_FLAGS.items() if getattr(args, flag) is not None}
     # Only cgan reads labels: other models train on every image, class subfolders or not.
@@ -65,10 +76,27 @@ def _load_folder(args):
     return x, y, tuple(x.shape[1:]), y is not None, len(classes) or None
 
 
+def _check_stylegan2_shape(args, data_shape):
+    height, width = data_shape[:2]
+    if height != width or height < 8 or height & (height - 1):
+        raise ValueError(
+            f"stylegan2 needs square images whose side is a power of two (8, 16, 32, 64, ...), but "
+            f"{args.dataset!r} gives {'x'.join(map(str, data_shape))}. Pass --image-size 32 (or 64) with a folder, "
+            f"a noto_emoji name or a TensorFlow Datasets name, e.g. --dataset noto_emoji_train --image-size 32."
+        )
+
+
 def _build_model(args, data_shape, has_labels, num_classes):
     import keras_gan
 
     kwargs = {"latent_dim": args.latent_dim, "seed": args.seed}
+    if args.model == "stylegan2":
+        _check_stylegan2_shape(args, data_shape)
+        if args.generator_filters:
+            raise ValueError("--generator-filters: stylegan2's G and D share one width; pass --filters (its "
+                             "channel_max, default 64) instead.")
+        options = {**STYLEGAN2_CPU, **({"channel_max": args.filters} if args.filters else {})}
+        return keras_gan.StyleGAN2(data_shape, w_dim=args.latent_dim, **options, **kwargs)
     if args.filters and args.model != "gan":
         kwargs["filters"] = args.filters
     if args.generator_filters and args.model != "gan":
@@ -140,11 +168,14 @@ def _checkpoint(args, data_shape, num_classes):
 def _train(args):
     import keras
 
+    from keras_gan.mixed_precision import use_precision
     from keras_gan.training import save_run, train_run
 
+    args.latent_dim = args.latent_dim or LATENT_DIMS.get(args.model, DEFAULT_LATENT_DIM)
     if args.seed is not None:
         keras.utils.set_random_seed(args.seed)
     x, y, data_shape, has_labels, num_classes = _load_training_data(args)
+    use_precision(args.precision)  # before the model: its layers take the global dtype policy
     if len(data_shape) != 3:
         raise ValueError(
             f"keras-gan train writes image grids, but {args.dataset!r} has samples of shape {data_shape}. "
@@ -154,7 +185,7 @@ def _train(args):
     checkpoint, done = _checkpoint(args, data_shape, getattr(model, "num_classes", None))
     history, seconds = train_run(
         model, x, y if args.model == "cgan" else None, out=args.out, epochs=args.epochs,
-        batch_size=args.batch_size, ema=args.ema, seed=0, gif=args.gif, plot_name="history.png",
+        batch_size=args.batch_size, ema=args.ema, seed=args.seed, gif=args.gif, plot_name="history.png",
         callbacks=[checkpoint],
     )
     save_run(model, args.out, history, seconds, command="keras-gan " + " ".join(args.argv), dataset=args.dataset,
@@ -178,7 +209,8 @@ def train_command(commands):
     """Adds the `train` subcommand to the `commands` subparsers."""
     parser = commands.add_parser(
         "train", help="train a model on a dataset; writes sample grids, a loss plot and a preset",
-        description="Train MODEL on an image dataset with the paper's defaults. Writes to --out:\n"
+        description="Train MODEL on an image dataset with the paper's defaults (stylegan2: a CPU-sized\n"
+                    "configuration, docs/stylegan2.md). Writes to --out (grids from the latents of --seed):\n"
                     "  epochs/epoch_NNN.png  a grid of fixed latents after every epoch\n"
                     "  samples.png           the final grid (cgan: one row per class)\n"
                     "  history.png           losses per epoch (keras_gan.plot_history)\n"
@@ -193,35 +225,48 @@ def train_command(commands):
                "  keras-gan train dcgan --dataset mnist_5k --epochs 10 --out runs/dcgan\n"
                "  keras-gan train cgan --dataset mnist_5k --epochs 10 --out runs/cgan --ema 0.999\n"
                "  keras-gan train wgan_gp --dataset cifar10 --data-dir ~/tensorflow_datasets --out runs/wgan\n"
+               "  keras-gan train stylegan2 --dataset noto_emoji_train --image-size 32 --out runs/stylegan2\n"
                "  keras-gan train dcgan --dataset path/to/faces/ --image-size 64 --out runs/faces\n"
                "  keras-gan train dcgan --dataset path/to/faces/ --image-size 64 --out runs/faces \\\n"
                "      --epochs 20 --resume                    # 10 more epochs on the run above\n"
                "  keras-gan train cgan --dataset path/to/pets/ --out runs/pets   # pets/cats/, pets/dogs/",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("model", choices=sorted(MODELS), metavar="MODEL", help="one of gan (MLPs), dcgan, cgan (conditional), wgan_gp")
+    parser.add_argument("model", choices=sorted(MODELS), metavar="MODEL",
+                        help="one of gan (MLPs), dcgan, cgan (conditional), wgan (weight clipping), wgan_gp, "
+                             "stylegan2 (CPU-sized; square images of a power-of-two side)")
     parser.add_argument("--dataset", default="mnist_5k",
-                        help="offline: mnist_5k, digits; a TensorFlow Datasets name (mnist, "
-                             "fashion_mnist, cifar10, celeb_a, ...); or a folder of images "
+                        help="offline: mnist_5k, digits, noto_emoji_train (colour); a TensorFlow Datasets name "
+                             "(mnist, fashion_mnist, cifar10, celeb_a, ...); or a folder of images "
                              "(default: %(default)s)")
     parser.add_argument("--epochs", type=int, default=10, help="passes over the data (default: %(default)s)")
     parser.add_argument("--batch-size", type=int, default=64, help="samples per step (default: %(default)s)")
     parser.add_argument("--out", required=True, help="output folder (created)")
-    parser.add_argument("--latent-dim", type=int, default=100, help="size of z (default: %(default)s)")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the weights and the latents (default: %(default)s)")
+    parser.add_argument("--latent-dim", type=int,
+                        help=f"size of z (default: {DEFAULT_LATENT_DIM}; stylegan2: {LATENT_DIMS['stylegan2']}, "
+                             f"and w too)")
+    parser.add_argument("--seed", type=int, default=0,
+                        help="seed of the weights, of training's randomness and of the grids' latents (default: "
+                             "%(default)s)")
     parser.add_argument("--limit", type=int, help="train on LIMIT samples only (offline names and folders: "
                                                   "a fixed random subset; TensorFlow Datasets: the first)")
-    parser.add_argument("--filters", type=int, help="width of the conv networks (dcgan, cgan, wgan_gp; default 64)")
+    parser.add_argument("--filters", type=int, help="width of the conv networks (dcgan, cgan, wgan, wgan_gp; default "
+                                                     "64); stylegan2: channel_max (default 64)")
     parser.add_argument("--generator-filters", type=int,
-                        help="width of the conv generator alone (dcgan, cgan, wgan_gp; default: --filters)")
+                        help="width of the conv generator alone (dcgan, cgan, wgan, wgan_gp; default: --filters)")
     parser.add_argument("--hidden-units", type=_units, help="widths of the MLPs, e.g. 256,256 (gan; wgan_gp on vectors)")
     parser.add_argument("--num-classes", type=int, help="cgan on a streamed dataset: number of classes "
                                                         "(folders count their class subfolders)")
     parser.add_argument("--ema", type=float, help="keep a moving average of G's weights with this decay "
                                                   "(e.g. 0.999) and sample from it")
     parser.add_argument("--gif", action="store_true", help="also write epochs/progress.gif")
-    parser.add_argument("--image-size", type=_size, help="folders and TensorFlow Datasets: resize to HxW "
-                                                         "(e.g. 64 or 64x64; folders default to 64x64)")
+    parser.add_argument("--precision", choices=("auto", "bf16", "fp32"), default="auto",
+                        help="train in float32 (fp32) or mixed bfloat16 (bf16); auto: bf16 where the machine has "
+                             "bfloat16 units and this backend was measured faster in it, else fp32 (default: "
+                             "%(default)s). Sampling stays float32; the preset records the choice")
+    parser.add_argument("--image-size", type=_size, help="folders, TensorFlow Datasets and the noto_emoji names "
+                                                         "(square, at most 64): resize to HxW (e.g. 64 or 64x64; "
+                                                         "folders default to 64x64); other offline names refuse it")
     parser.add_argument("--channels", type=int, choices=(1, 3),
                         help="folders: 1 (grayscale) or 3 (RGB); default: 1 if every image is grayscale, else 3")
     parser.add_argument("--background", help="folders: colour under transparent pixels and in padding, "

@@ -8,6 +8,7 @@ its variables.
 import numpy as np
 from keras import ops
 
+from keras_gan import mixed_precision
 from keras_gan.backend import moving_average
 
 __all__ = ["GeneratorAverage", "load", "save", "standing_statistics"]
@@ -103,7 +104,8 @@ def standing_statistics(generator, weights, make_inputs, num_batches=8, batch_si
     rng = np.random.default_rng(0)
 
     def updated(inputs, state):
-        _, new = generator.stateless_call(weights, state, inputs, training=True)
+        with mixed_precision.compute_in_float32(generator):  # the statistics of float32 sampling
+            _, new = generator.stateless_call(weights, state, inputs, training=True)
         return [ops.convert_to_numpy(v).astype("float64") for v in new]
 
     # A training-mode forward pass ignores the moving statistics and updates each as

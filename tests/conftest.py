@@ -61,28 +61,52 @@ def __getattr__(name):
     raise AttributeError(name)
 
 
-# The run that executes the tests marked `backend_independent` (`tests/run_all_backends.py` runs TensorFlow first;
-# a bare `pytest` uses Keras's default backend, TensorFlow). KERAS_GAN_TEST_EVERYWHERE=1 runs them on any backend.
-ONCE_BACKEND = "tensorflow"
 # The run that executes the tests marked `tool_once`: the benchmark tools' own tests, whose models and training
 # paths are tested on every backend elsewhere; PyTorch runs their many small models without compiling each.
 TOOLS_BACKEND = "torch"
 
 
+def backend_runs(current):
+    """The backends this invocation runs, in order: `tests/run_all_backends.py` names them in KERAS_GAN_TEST_RUNS;
+    a bare `pytest` is a run of its own, `[current]`."""
+    runs = [name for name in os.environ.get("KERAS_GAN_TEST_RUNS", "").split(",") if name]
+    return runs if current in runs else [current]
+
+
+def run_for(backend, runs):
+    """The run that executes a test meant for `backend`'s run (None: any one run): that run when it is among
+    `runs`, else the first of them, so that no test is skipped by every run."""
+    return backend if backend in runs else runs[0]
+
+
 def pytest_collection_modifyitems(config, items):
-    """Skips the `backend_independent` tests outside the TensorFlow run: they compute nothing with Keras's backend
-    (numpy figures, argument parsing, files, subprocesses that pick their own backend), so one run says it all.
-    Skips the `tool_once` tests outside the PyTorch run, and `one_backend(NAME)` tests outside NAME's run."""
+    """Runs the `backend_independent` tests in the first backend run only: they compute nothing with Keras's
+    backend (numpy figures, argument parsing, files, subprocesses that pick their own backend), so one run says it
+    all. Runs the `tool_once` tests in the PyTorch run and `one_backend(NAME)` tests in NAME's run, or in the first
+    run when that backend is not among the runs. KERAS_GAN_TEST_EVERYWHERE=1 runs them all in every run."""
     if os.environ.get("KERAS_GAN_TEST_EVERYWHERE") == "1":
         return
     current = _backend()
+    runs = backend_runs(current)
     for item in items:
-        for marker, backend in (("backend_independent", ONCE_BACKEND), ("tool_once", TOOLS_BACKEND)):
-            if item.get_closest_marker(marker) and current != backend:
-                item.add_marker(pytest.mark.skip(reason=f"{marker}: runs once, in the {backend} run"))
         one = item.get_closest_marker("one_backend")
-        if one and current != one.args[0]:
-            item.add_marker(pytest.mark.skip(reason=f"one_backend: runs in the {one.args[0]} run"))
+        for marker, backend in (("backend_independent", None), ("tool_once", TOOLS_BACKEND),
+                                ("one_backend", one.args[0] if one else None)):
+            target = run_for(backend, runs)
+            if item.get_closest_marker(marker) and current != target:
+                item.add_marker(pytest.mark.skip(reason=f"{marker}: runs once, in the {target} run"))
+
+
+@pytest.fixture(autouse=True)
+def _float32_policy_after_each_test():
+    """Keras's global dtype policy back to float32 after every test: `keras_gan.use_precision` (the examples,
+    `keras-gan train`) sets it for the whole process, and "auto" picks bfloat16 on some machines."""
+    yield
+    import sys
+
+    keras = sys.modules.get("keras")
+    if keras is not None:
+        keras.mixed_precision.set_global_policy("float32")
 
 
 def tiny_gan(data_shape=(2,), **kwargs):
@@ -125,6 +149,22 @@ def model_and_data(request):
     model = build()
     model.compile()
     return model, fake_data(shape)
+
+
+def cli_error(capsys, argv, match):
+    """Runs `keras-gan ARGV`, which must stop on a user's mistake as argparse does: status 2 and a last stderr line
+    `keras-gan: error: MESSAGE` (no traceback), MESSAGE matching the regular expression `match`; returns it."""
+    import re
+
+    from keras_gan import cli
+
+    capsys.readouterr()
+    assert cli.main(argv) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and err.rstrip().splitlines()[-1].startswith("keras-gan: error: "), err
+    message = err.rstrip().splitlines()[-1].removeprefix("keras-gan: error: ")
+    assert re.search(match, message), message
+    return message
 
 
 def load_bench(name):

@@ -91,12 +91,44 @@ def conditional_gan_classes(seed):
     return passed, details
 
 
+SOLID_COLOUR = np.array([0.6, -0.5, 0.2], "float32")
+
+
+def stylegan2_colour_run(seed, steps=128):
+    """StyleGAN2 through its two-step lazy path: `(passed, details, model)`.
+
+    An 8×8 StyleGAN2 with R1 (γ = 1) every 2nd D step, so both compiled steps (with and without the penalty)
+    train, and style mixing 0.9, fits `steps` batches of 8 images all of `SOLID_COLOUR` with
+    `GeneratorEMA(0.9)`. Passes when R1 was taken and the mean colour of 32 samples (G's own weights)
+    closes at least half its distance to the colour. Measured on JAX, seeds 0-4: 0.10, 0.04, 0.36, 0.08,
+    0.03 of the start after 128 steps (γ = 10, the paper's 1024² value: seed 2 stays at 0.69).
+    """
+    keras.utils.set_random_seed(seed)
+    model = keras_gan.StyleGAN2((8, 8, 3), latent_dim=8, w_dim=8, mapping_layers=2, channel_base=64, channel_max=8,
+                                r1_gamma=1.0, r1_interval=2, seed=seed)
+    model.compile()
+    x = np.broadcast_to(SOLID_COLOUR, (8 * steps, 8, 8, 3)).astype("float32")
+    before = model.generate(32, seed=0, ema=False).mean(axis=(0, 1, 2))
+    history = model.fit(x, batch_size=8, epochs=1, verbose=0, callbacks=[keras_gan.callbacks.GeneratorEMA(0.9)])
+    after = model.generate(32, seed=0, ema=False).mean(axis=(0, 1, 2))
+    ratio = float(np.linalg.norm(after - SOLID_COLOUR) / np.linalg.norm(before - SOLID_COLOUR))
+    r1 = float(history.history["r1"][-1])
+    details = {"distance_ratio": round(ratio, 3), "r1": round(r1, 5), "after": np.round(after, 3).tolist()}
+    return ratio < 0.5 and r1 > 0, details, model
+
+
+def stylegan2_colour(seed):
+    """`stylegan2_colour_run`'s verdict: StyleGAN2 with lazy R1 learns the colour of solid-colour images."""
+    return stylegan2_colour_run(seed)[:2]
+
+
 CHECKS = {
     "gan_non_saturating": lambda seed: gan_gaussian(seed, "non_saturating", 40),
     "gan_minimax": lambda seed: gan_gaussian(seed, "minimax", 70),  # saturating: slower (torch: 40 epochs passed 3/5)
     "gan_packed": lambda seed: gan_gaussian(seed, "non_saturating", 40, pack=2),
     "wgan_gp": wgan_gp_gaussian,
     "conditional_gan": conditional_gan_classes,
+    "stylegan2_colour": stylegan2_colour,
 }
 
 

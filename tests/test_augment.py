@@ -44,13 +44,26 @@ def test_transforms_stay_in_their_ranges():
 def test_translation_shifts_whole_images_and_cutout_zeroes_one_square():
     x = fake_data((16, 16, 1), n=32, seed=5) * 0.5 + 0.5  # strictly positive pixels
     shifted = _apply("translation", x)
-    # Each image is its original moved by integer (dy, dx) with |d| <= 2, zeros where it moved in from.
+
+    def moved(image, dy, dx):
+        """`image` moved down by dy and right by dx, zeros where it moved in from."""
+        out = np.zeros_like(image)
+        out[max(dy, 0):16 + min(dy, 0), max(dx, 0):16 + min(dx, 0)] = \
+            image[max(-dy, 0):16 + min(-dy, 0), max(-dx, 0):16 + min(-dx, 0)]
+        return out
+
+    # Each image, whole, is its original moved by one integer (dy, dx) with |d| <= 2 (2 = 12.5% of 16 pixels),
+    # zeros where it moved in from.
+    shifts = []
     for original, out in zip(x[..., 0], shifted[..., 0]):
         matches = [(dy, dx) for dy in range(-2, 3) for dx in range(-2, 3)
-                   if np.allclose(np.roll(np.roll(original, dy, 0), dx, 1)[max(dy, 0):16 + min(dy, 0),
-                                                                          max(dx, 0):16 + min(dx, 0)],
-                                  out[max(dy, 0):16 + min(dy, 0), max(dx, 0):16 + min(dx, 0)])]
-        assert matches, "not a translation"
+                   if np.allclose(moved(original, dy, dx), out, atol=1e-6)]
+        assert len(matches) == 1, f"not one translation with zero fill: {matches}"
+        shifts.append(matches[0])
+    # The shifts are drawn per image: most move, both ways on both axes (an identity would pass the loop above).
+    assert sum(s != (0, 0) for s in shifts) >= len(shifts) // 2
+    dys, dxs = {dy for dy, _ in shifts}, {dx for _, dx in shifts}
+    assert min(dys) < 0 < max(dys) and min(dxs) < 0 < max(dxs), shifts
     cut = _apply("cutout", x)[..., 0]
     holes = cut == 0
     assert holes.any(axis=(1, 2)).all()
@@ -132,33 +145,36 @@ def test_ada_raises_p_when_d_overfits_and_logs_it():
 
 
 def test_ada_steps_p_toward_the_target_from_r_t():
-    model = _dcgan(augment="cutout", augment_p="adaptive", ada_kimg=1, ada_target=0.6)
-    model._update_augment_probability(ops.convert_to_tensor(0.9), 100)
-    assert float(ops.convert_to_numpy(model.augment_probability)) == pytest.approx(0.1)
-    model._update_augment_probability(ops.convert_to_tensor(0.2), 50)
-    assert float(ops.convert_to_numpy(model.augment_probability)) == pytest.approx(0.05)
-    for _ in range(3):
-        model._update_augment_probability(ops.convert_to_tensor(-1.0), 100)
-    assert float(ops.convert_to_numpy(model.augment_probability)) == 0.0  # clipped to [0, 1]
+    """One adjustment moves p by the images seen over `kimg`·1000, toward r_t = target, clipped to [0, 1]
+    (how the model accumulates r_t over 4 steps: tests/test_regularizers.py)."""
+    def adjust(p, r_t, images):
+        return float(ops.convert_to_numpy(augment.ada_adjust(
+            ops.convert_to_tensor(p), ops.convert_to_tensor(r_t), 0.6, 1.0, images)))
+
+    assert adjust(0.0, 0.9, 100) == pytest.approx(0.1)
+    assert adjust(0.1, 0.2, 50) == pytest.approx(0.05)
+    assert adjust(0.05, -1.0, 100) == 0.0  # clipped to [0, 1]
+    assert adjust(0.95, 1.0, 100) == 1.0
 
 
 def test_ada_p_survives_save_load_and_backup_and_restore(tmp_path):
     x = fake_data((16, 16, 1), n=32)
     model = _overfitting_run()
-    model.fit(x, batch_size=16, epochs=3, verbose=0)
+    model.fit(x, batch_size=16, epochs=5, verbose=0)  # 10 steps: p adjusted twice, statistics mid-interval
     p = float(ops.convert_to_numpy(model.augment_probability))
     assert p > 0
     model.save(tmp_path / "m.keras")
     loaded = keras.saving.load_model(tmp_path / "m.keras")
     assert loaded.augment == "translation,cutout" and loaded.adaptive_augment
     assert float(ops.convert_to_numpy(loaded.augment_probability)) == pytest.approx(p)
+    np.testing.assert_allclose(ops.convert_to_numpy(loaded.ada_statistics), ops.convert_to_numpy(model.ada_statistics))
 
     class Crash(keras.callbacks.Callback):
         def on_epoch_end(self, epoch, logs=None):
             if epoch == 1:
                 raise RuntimeError("simulated crash")
 
-    fit = {"batch_size": 16, "epochs": 4, "verbose": 0, "shuffle": False}
+    fit = {"batch_size": 16, "epochs": 5, "verbose": 0, "shuffle": False}  # the crash mid-interval (step 4)
     reference = _overfitting_run()
     reference.fit(x, **fit)
     crashed = _overfitting_run()

@@ -34,6 +34,19 @@ def test_both_sides_train_and_report(bench, name):
                for a, b in zip(critic_before, model.discriminator.trainable_variables))
 
 
+@pytest.mark.parametrize("name", ["tiny_dcgan", "tiny_wgan_gp"])
+def test_both_sides_train_in_bf16(bench, name):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # bf16 on a machine without bfloat16 units
+        model = bench._build(name, precision="bf16")
+        reference = bench.run_reference(name, steps=1, warmup=1, batch_size=16, model=model)
+        ours = bench.run_fit(name, steps=1, warmup=1, batch_size=16, precision="bf16")
+    assert model.generator.layers[-1].compute_dtype == "bfloat16"
+    assert reference["img_per_s"] > 0 and ours["img_per_s"] > 0
+
+
 @pytest.mark.backend_independent
 def test_table_reports_ratios_and_misses(bench):
     def side(rate, first):

@@ -9,19 +9,26 @@ import numpy as np
 import pytest
 
 import keras_gan
+from conftest import cli_error
 from keras_gan import cli, cli_train
 
 TINY = {"gan": ["--hidden-units", "16,16"], "dcgan": ["--filters", "4"], "cgan": ["--filters", "4"],
-        "wgan_gp": ["--filters", "4"]}
+        "wgan": ["--filters", "4"], "wgan_gp": ["--filters", "4"], "stylegan2": ["--filters", "4"]}
+
+# The dataset of each model's run and the shape it trains at: mnist_5k, or colour emoji resized by --image-size.
+DATASETS = {"wgan": ("noto_emoji_train", (16, 16, 3)), "stylegan2": ("noto_emoji_train", (8, 8, 3))}
 
 
 def _train(model, out, *extra):
-    return cli.main(["train", model, "--dataset", "mnist_5k", "--limit", "64", "--epochs", "2",
+    dataset, shape = DATASETS.get(model, ("mnist_5k", (28, 28, 1)))
+    size = ["--image-size", str(shape[0])] if dataset != "mnist_5k" else []
+    return cli.main(["train", model, "--dataset", dataset, *size, "--limit", "64", "--epochs", "2",
                      "--batch-size", "32", "--latent-dim", "8", "--out", str(out), *TINY[model], *extra])
 
 
 # Flags each model's run adds (one run per model, checked for all of them).
-EXTRA = {"dcgan": ["--generator-filters", "8", "--ema", "0.5", "--gif"], "wgan_gp": ["--generator-filters", "8"]}
+EXTRA = {"dcgan": ["--generator-filters", "8", "--ema", "0.5", "--gif"],
+         "wgan_gp": ["--generator-filters", "8", "--seed", "3"]}
 
 
 @pytest.mark.parametrize("model", sorted(TINY))
@@ -31,13 +38,26 @@ def test_train_writes_grids_a_loss_plot_and_a_preset_that_sample_reads(model, tm
     for name in ("epochs/epoch_001.png", "epochs/epoch_002.png", "samples.png", "history.png",
                  "config.json", "model.weights.h5", "metadata.json"):
         assert (out / name).stat().st_size > 0, name
+    dataset, shape = DATASETS.get(model, ("mnist_5k", (28, 28, 1)))
     meta = json.loads((out / "metadata.json").read_text())
-    assert meta["class"] == cli_train.MODELS[model] and meta["dataset"] == "mnist_5k"
+    assert meta["class"] == cli_train.MODELS[model] and meta["dataset"] == dataset
     assert meta["fit"]["epochs"] == 2 and "d_loss" in meta["final_logs"]
-    assert meta["command"].startswith(f"keras-gan train {model} --dataset mnist_5k")
+    assert meta["command"].startswith(f"keras-gan train {model} --dataset {dataset}")
 
     loaded = keras_gan.zoo.load(str(out), compile=False)
     assert type(loaded).__name__ == cli_train.MODELS[model] and loaded.latent_dim == 8
+    assert tuple(loaded.data_shape) == shape  # --image-size honoured by the offline names that take it
+    if model == "stylegan2":  # the CPU-sized configuration, --filters as channel_max
+        assert (loaded.w_dim, loaded.mapping_layers, loaded.channel_max) == (8, 2, 4)
+    if "--seed" in EXTRA.get(model, []):  # samples.png: the grid of --seed's latents, not of a fixed seed
+        from matplotlib import image as mpimg
+
+        written = mpimg.imread(out / "samples.png")
+        for seed, same in ((3, True), (0, False)):
+            images, columns = loaded.generate_grid(64, seed=seed)
+            keras_gan.save_image_grid(images, tmp_path / f"seed{seed}.png", columns=columns)
+            drawn = mpimg.imread(tmp_path / f"seed{seed}.png")
+            assert (np.abs(drawn - written).max() <= 1.5 / 255) == same, seed
     if model == "cgan":
         assert loaded.num_classes == 10
     if "--generator-filters" in EXTRA.get(model, []):  # G alone widened
@@ -69,13 +89,36 @@ def test_train_from_a_folder_of_images(tmp_path):
     assert keras_gan.zoo.load(str(tmp_path / "run"), compile=False).data_shape == (16, 16, 3)
 
 
-def test_train_refuses_what_it_cannot_do(tmp_path):
-    with pytest.raises(ValueError, match="writes image grids.*shape \\(2,\\)"):
-        cli.main(["train", "gan", "--dataset", "ring8", "--out", str(tmp_path), "--epochs", "1"])
-    with pytest.raises(SystemExit):  # argparse: unknown model
+def test_train_refuses_what_it_cannot_do(tmp_path, capsys):
+    cli_error(capsys, ["train", "gan", "--dataset", "ring8", "--out", str(tmp_path), "--epochs", "1"],
+              "writes image grids.*shape \\(2,\\)")
+    with pytest.raises(SystemExit) as exit_info:  # argparse: unknown model
         cli.main(["train", "vae", "--out", str(tmp_path)])
-    with pytest.raises(ValueError, match="--labels needs a conditional model; 'dcgan_mnist' is a DCGAN"):
-        cli.main(["sample", "dcgan_mnist", "--labels", "3", "-o", str(tmp_path / "x.png")])
+    assert exit_info.value.code == 2
+    cli_error(capsys, ["sample", "dcgan_mnist", "--labels", "3", "-o", str(tmp_path / "x.png")],
+              "--labels needs a conditional model; 'dcgan_mnist' is a DCGAN")
+    cli_error(capsys, ["train", "dcgan", "--dataset", "mnist_5k", "--image-size", "32", "--out", str(tmp_path)],
+              "'mnist_5k' comes at one size and cannot be resized.*Drop image_size \\(CLI: --image-size\\)")
+    cli_error(capsys, ["train", "dcgan", "--dataset", "noto_emoji_train", "--image-size", "32x16",
+                       "--out", str(tmp_path)], "noto_emoji images are square.*--image-size 32")
+    cli_error(capsys, ["train", "stylegan2", "--dataset", "mnist_5k", "--out", str(tmp_path)],
+              "stylegan2 needs square images whose side is a power of two.*gives 28x28x1.*--image-size 32")
+    cli_error(capsys, ["train", "stylegan2", "--dataset", "noto_emoji_train", "--image-size", "16",
+                       "--generator-filters", "8", "--out", str(tmp_path)], "share one width; pass --filters")
+
+
+@pytest.mark.backend_independent
+def test_a_users_mistake_is_one_line_and_status_2_but_a_bug_keeps_its_traceback(tmp_path, capsys, monkeypatch):
+    missing = str(tmp_path / "no" / "such" / "folder")
+    cli_error(capsys, ["train", "dcgan", "--dataset", missing, "--out", str(tmp_path / "x")],
+              f"Expected a folder of images, got '{missing}', which is not a folder \\(nothing is there\\)")
+
+    def broken():
+        raise ValueError("not a check of keras-gan's")  # raised outside keras_gan: a bug, not a mistake
+
+    monkeypatch.setattr(keras_gan.zoo, "list", broken)
+    with pytest.raises(ValueError, match="not a check of keras-gan's"):
+        cli.main(["zoo"])
 
 
 def test_zoo_lists_the_entries(capsys):
@@ -94,8 +137,14 @@ def test_help_exits_zero_with_text(command, capsys):
 
 
 @pytest.mark.backend_independent
-def test_python_dash_m_runs_the_cli():
+def test_python_dash_m_runs_the_cli(tmp_path):
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     result = subprocess.run([sys.executable, "-m", "keras_gan", "train", "--help"], cwd=root,
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0 and "--batch-size" in result.stdout
+    # The command: one line on stderr, status 2.
+    result = subprocess.run([sys.executable, "-m", "keras_gan", "train", "dcgan", "--dataset", "/no/such/folder",
+                             "--out", str(tmp_path / "x")], cwd=root, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 2 and result.stderr.startswith("keras-gan: error: Expected a folder of images, got "
+                                                               "'/no/such/folder'"), result.stderr
+    assert "Traceback" not in result.stderr

@@ -83,9 +83,12 @@ def test_unprepared_tfds_name_fails_fast_without_downloading(tmp_path, monkeypat
     with pytest.raises(ValueError, match=r"mnist_5k, digits, ring8, grid25.*data_dir"):
         data.load("cifar10", data_dir=str(tmp_path))
     assert time.perf_counter() - start < 10
-    for name in ("no_such_dataset_xyz", str(tmp_path / "no" / "such" / "folder")):
-        with pytest.raises(ValueError, match="not an existing folder, and not a TensorFlow Datasets name"):
-            data.load(name, data_dir=str(tmp_path))
+    with pytest.raises(ValueError, match="not an existing folder, and not a TensorFlow Datasets name"):
+        data.load("no_such_dataset_xyz", data_dir=str(tmp_path))
+    # A path is never a TensorFlow Datasets name: a missing folder says so, with or without TensorFlow.
+    with pytest.raises(ValueError, match=r"Expected a folder of images, got .*, which is not a folder \(nothing is "
+                                         r"there\)"):
+        data.load(str(tmp_path / "no" / "such" / "folder"))
 
 
 def test_prepared_data_dir_is_read_offline(tmp_path, monkeypatch):

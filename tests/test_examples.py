@@ -112,16 +112,22 @@ def test_wgan_gp_example_writes_grids_plot_and_model(load, tmp_path, capsys):
     assert f"w_distance per epoch: {history.history['w_distance'][0]:.3f}" in capsys.readouterr().out
 
 
-def test_toy_1d_example_draws_one_panel_per_snapshot(load, tmp_path):
+def test_toy_1d_example_draws_one_panel_per_snapshot(load, tmp_path, capsys):
     frames = load("toy_1d").main(
         ["--num-samples", "256", "--batch-size", "64", "--snapshots", "0", "1", "2",
          "--hidden-units", "8", "--out", str(tmp_path)]
     )
     assert [f["epoch"] for f in frames] == [0, 1, 2]
+    grid = np.linspace(2.0 - 6 * 0.5, 2.0 + 6 * 0.5, 400)  # the default data N(2, 0.5²), ± 6 std
     for frame in frames:
-        assert np.all((frame["d"] >= 0) & (frame["d"] <= 1))  # D(x) is a probability
-        assert np.all(frame["p_g"] >= 0) and frame["g_of_z"].shape == (25,)
+        assert frame["p_g"].shape == frame["d"].shape == grid.shape and frame["g_of_z"].shape == (25,)
+        # G's density on the grid: a kernel estimate that integrates to 1 (G's samples lie within the grid)
+        assert np.trapezoid(frame["p_g"], grid) == pytest.approx(1.0, abs=0.05)
+        assert np.ptp(frame["d"]) > 1e-3  # D(x) varies along x
     assert not np.allclose(frames[0]["g_of_z"], frames[-1]["g_of_z"])  # training moved G
+    assert not np.allclose(frames[0]["d"], frames[-1]["d"])  # and D
+    near = np.abs(grid - 2.0) < 0.5
+    assert f"within one std of the data mean: {frames[-1]['d'][near].mean():.3f}" in capsys.readouterr().out
     assert_image(tmp_path / "toy_1d.png", 250, 3 * 250)
 
 
@@ -132,18 +138,30 @@ def test_toy_1d_example_rejects_unordered_snapshots(load, tmp_path):
 
 
 @pytest.mark.one_backend("torch")
-def test_mode_collapse_example_reports_coverage_in_range(load, tmp_path, capsys):
+def test_mode_collapse_example_reports_each_models_own_coverage(load, tmp_path, capsys, monkeypatch):
+    judged, coverage = {}, keras_gan.metrics.mode_coverage
+
+    def recording(points, mixture="ring8", **kwargs):  # the samples the example judges
+        judged[mixture, "gan" if (mixture, "gan") not in judged else "wgan_gp"] = np.array(points)
+        return coverage(points, mixture=mixture, **kwargs)
+
+    monkeypatch.setattr(keras_gan.metrics, "mode_coverage", recording)
     figures = load("mode_collapse").main(
         ["--epochs", "1", "--num-samples", "512", "--batch-size", "128", "--hidden-units", "8",
          "--latent-dim", "2", "--eval-samples", "300", "--out", str(tmp_path)]
     )
     assert sorted(figures) == [(m, k) for m in ("grid25", "ring8") for k in ("gan", "wgan_gp")]
     printed = capsys.readouterr().out
-    for (mixture, _), f in figures.items():
-        assert f["num_modes"] == {"ring8": 8, "grid25": 25}[mixture]
-        assert 0 <= f["modes"] <= f["num_modes"] and 0.0 <= f["high_quality"] <= 1.0
+    for (mixture, kind), f in figures.items():
+        assert f["num_modes"] == {"ring8": 8, "grid25": 25}[mixture] == len(f["per_mode"])
+        # each figure is mode_coverage of that model's own 300 samples, judged against its own mixture
+        points = judged[mixture, kind]
+        assert points.shape == (300, 2)
+        assert {k: v for k, v in f.items() if k != "train_seconds"} == coverage(points, mixture=mixture)
+        assert f["modes"] == sum(count > 0 for count in f["per_mode"])
         assert f["num_samples"] == 300 and sum(f["per_mode"]) == round(f["high_quality"] * 300)
-        assert f"modes {f['modes']:>2}/{f['num_modes']}" in printed
+        assert f"modes {f['modes']:>2}/{f['num_modes']}  high quality {100 * f['high_quality']:5.1f}%" in printed
+    assert not np.array_equal(judged["ring8", "gan"], judged["ring8", "wgan_gp"])
     assert_image(tmp_path / "mode_collapse.png", 500, 500)
 
 
@@ -233,7 +251,11 @@ def test_emoji_example_trains_on_colour_emoji_and_prints_the_judges_figures(load
     out = capsys.readouterr().out
     assert "585 held-out emoji" in out and "label accuracy" in out
     figures = json.load(open(tmp_path / "figures.json"))
-    assert figures["num_fake"] == 585 and figures["frechet_distance"] > 0 and 0 <= figures["label_accuracy"] <= 1
+    assert figures["num_fake"] == figures["num_real"] == 585 and figures["feature_network"] == "emoji_classifier"
+    # the printed figures are the saved ones, and the judge read the held-out images with their own labels
+    assert (f"FD {figures['frechet_distance']:.1f} (real data: " in out
+            and f"label accuracy {figures['label_accuracy']:.3f}" in out)
+    assert figures["real_accuracy"] > 0.7  # the judge's accuracy on the held-out emoji: images and labels agree
     assert_image(tmp_path / "samples.png", 9 * 32, 10 * 32)  # one row per category
 
 

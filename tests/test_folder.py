@@ -7,6 +7,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 import keras_gan
+from conftest import cli_error
 from keras_gan import cli, data
 
 RED, GREEN, BLUE = (255, 0, 0), (0, 255, 0), (0, 0, 255)
@@ -191,10 +192,10 @@ def test_bad_folders_get_errors_that_say_what_came_and_the_fix(tmp_path):
 
 
 def test_images_beside_class_subfolders_are_left_out_with_a_warning_and_limit_keeps_a_subset(tmp_path):
-    for name in ("cats", "dogs"):
+    for label, name in enumerate(("cats", "dogs")):
         (tmp_path / name).mkdir()
-        for i in range(4):
-            Image.new("RGB", (16, 16), RED).save(tmp_path / name / f"{i}.png")
+        for i in range(4):  # each image its own red level, 30 * (its index + 1)
+            Image.new("RGB", (16, 16), (30 * (4 * label + i + 1), 0, 0)).save(tmp_path / name / f"{i}.png")
     Image.new("RGB", (16, 16), RED).save(tmp_path / "loose.png")
     (tmp_path / "empty").mkdir()  # holds no images: not a class
     with pytest.warns(UserWarning, match=r"Left out 1 image file\(s\) directly in .*, in no class subfolder "
@@ -205,13 +206,22 @@ def test_images_beside_class_subfolders_are_left_out_with_a_warning_and_limit_ke
     assert len(x) == 9 and y is None
     (tmp_path / "loose.png").unlink()
     x, y = data.from_directory(tmp_path, 16, limit=5)
-    assert len(x) == 5 and set(y.tolist()) == {0, 1}  # a random subset, not the first class
-    np.testing.assert_array_equal(data.from_directory(tmp_path, 16, limit=5)[1], y)
+    index = np.round((x[:, 0, 0, 0] + 1) * 127.5 / 30).astype(int) - 1  # which of the 8 images
+    assert len(x) == 5 and len(set(index.tolist())) == 5  # five different images
+    np.testing.assert_array_equal(y, index // 4)  # each with its own folder's label
+    assert index.tolist() == sorted(index.tolist()) and index.tolist() != [0, 1, 2, 3, 4]  # in file order, random
+    np.testing.assert_array_equal(data.from_directory(tmp_path, 16, limit=5)[0], x)  # the same subset each time
+    x_all, _ = data.from_directory(tmp_path, 16)
+    np.testing.assert_array_equal(x_all[index], x)
+
+
+def _argv(folder, out, *extra, model="dcgan"):
+    return ["train", model, "--dataset", str(folder), "--out", str(out), *TINY, *extra]
 
 
 def _train(folder, out, *extra, model="dcgan"):
     """`keras-gan train`: `from_directory`, then `fit` on its arrays (the Python path, run on each backend)."""
-    return cli.main(["train", model, "--dataset", str(folder), "--out", str(out), *TINY, *extra])
+    return cli.main(_argv(folder, out, *extra, model=model))
 
 
 def _optimizer_steps(out, model):
@@ -241,13 +251,13 @@ def test_cli_trains_on_a_folder_and_resumes_from_the_last_epoch(folder, tmp_path
     # Two epochs of 2 steps: the second run started from the first one's optimizer state.
     assert _optimizer_steps(out, loaded) == 4
 
-    with pytest.raises(ValueError, match=r"has trained 2 epochs already and --epochs is 2.*pass more than 2"):
-        _train(folder, out, "--epochs", "2", "--resume")
-    with pytest.raises(ValueError, match=r"this run's model differs: filters 4 then, 8 now.*Repeat the earlier "
-                                         r"run's options: keras-gan train dcgan --dataset"):
-        _train(folder, out, "--epochs", "3", "--resume", "--filters", "8")
-    with pytest.raises(ValueError, match=r"--resume: .* holds no checkpoint.*run without --resume"):
-        _train(folder, tmp_path / "fresh", "--epochs", "1", "--resume")
+    cli_error(capsys, _argv(folder, out, "--epochs", "2", "--resume"),
+              r"has trained 2 epochs already and --epochs is 2.*pass more than 2")
+    cli_error(capsys, _argv(folder, out, "--epochs", "3", "--resume", "--filters", "8"),
+              r"this run's model differs: filters 4 then, 8 now.*Repeat the earlier run's options: keras-gan train "
+              r"dcgan --dataset")
+    cli_error(capsys, _argv(folder, tmp_path / "fresh", "--epochs", "1", "--resume"),
+              r"--resume: .* holds no checkpoint.*run without --resume")
 
 
 def test_cli_cgan_counts_the_classes_of_the_subfolders(folder, tmp_path, capsys):
@@ -258,21 +268,22 @@ def test_cli_cgan_counts_the_classes_of_the_subfolders(folder, tmp_path, capsys)
     assert loaded.num_classes == 2 and loaded.data_shape == (16, 16, 3)
     assert np.isfinite(loaded.generate(2, labels=[0, 1], seed=0)).all()
     assert _optimizer_steps(out, loaded) == 2  # 8 labelled images, batches of 4
-    with pytest.raises(ValueError, match="--num-classes 3 disagrees with the 2 class subfolders"):
-        _train(folder, out, "--epochs", "1", "--num-classes", "3", model="cgan")
+    cli_error(capsys, _argv(folder, out, "--epochs", "1", "--num-classes", "3", model="cgan"),
+              "--num-classes 3 disagrees with the 2 class subfolders")
 
 
-def test_cli_refuses_what_a_folder_cannot_give(folder, tmp_path):
+def test_cli_refuses_what_a_folder_cannot_give(folder, tmp_path, capsys):
     flat = tmp_path / "flat"
     flat.mkdir()
     Image.new("RGB", (20, 20), RED).save(flat / "a.png")
-    with pytest.raises(ValueError, match=r"cgan needs class labels, but .* has none: it has no subfolders of "
-                                         r"images\. Put each class's images in a subfolder of its own"):
-        _train(flat, tmp_path / "run", "--epochs", "1", model="cgan")
-    with pytest.raises(ValueError, match=r"smaller than the asked 32x32.*--upscale"):
-        _train(flat, tmp_path / "run", "--epochs", "1", "--image-size", "32")
-    with pytest.raises(ValueError, match="DCGAN needs images whose sides halve"):
-        _train(flat, tmp_path / "run", "--epochs", "1", "--image-size", "10")
-    with pytest.raises(ValueError, match=r"--background, --upscale apply to folders of images, but 'mnist_5k'"):
-        cli.main(["train", "dcgan", "--dataset", "mnist_5k", "--out", str(tmp_path / "run"), "--background",
-                  "black", "--upscale"])
+    cli_error(capsys, _argv(flat, tmp_path / "run", "--epochs", "1", model="cgan"),
+              r"cgan needs class labels, but .* has none: it has no subfolders of images\. Put each class's images "
+              r"in a subfolder of its own")
+    cli_error(capsys, _argv(flat, tmp_path / "run", "--epochs", "1", "--image-size", "32"),
+              r"smaller than the asked 32x32.*--upscale")
+    cli_error(capsys, _argv(flat, tmp_path / "run", "--epochs", "1", "--image-size", "10"),
+              "DCGAN needs images whose sides halve")
+    cli_error(capsys, _argv(flat, tmp_path / "run", "--epochs", "1", "--image-size", "24", model="stylegan2"),
+              "stylegan2 needs square images whose side is a power of two.*gives 24x24x3")
+    cli_error(capsys, ["train", "dcgan", "--dataset", "mnist_5k", "--out", str(tmp_path / "run"), "--background",
+                       "black", "--upscale"], r"--background, --upscale apply to folders of images, but 'mnist_5k'")

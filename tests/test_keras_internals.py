@@ -78,10 +78,19 @@ def test_in_multi_worker_mode_of_a_single_worker_strategy():
     assert internals.in_multi_worker_mode(tf.distribute.MirroredStrategy(["/cpu:0"])) is False
 
 
+def test_all_layers_reaches_every_depth():
+    """`Layer._flatten_layers`: the model itself, a nested model's layers and a wrapper's inner layer."""
+    inner, last = keras.layers.Dense(2), keras.layers.Dense(1)
+    nested = keras.Sequential([keras.Input((3,)), keras.layers.SpectralNormalization(inner)])
+    model = keras.Sequential([keras.Input((3,)), nested, last])
+    found = internals.all_layers(model)
+    assert found[0] is model and all(any(layer is wanted for layer in found) for wanted in (nested, inner, last))
+
+
 def test_no_other_module_touches_a_private_keras_name():
     """Everything private from Keras goes through `keras_gan._keras_internals`."""
     root = os.path.dirname(keras_gan.__file__)
-    needles = ("keras.src", "._jax_state", "._model", "._save_model", "._in_multi_worker_mode")
+    needles = ("keras.src", "._jax_state", "._model", "._save_model", "._in_multi_worker_mode", "._flatten_layers")
     offenders = []
     for folder, _, files in os.walk(root):
         for name in files:

@@ -28,6 +28,15 @@ MODELS = {
     "wgan_gp": (
         lambda: keras_gan.WGANGP((16, 16, 1), latent_dim=8, filters=4, d_steps=2, seed=0), (16, 16, 1), False,
     ),
+    # The critic's weights clipped after each of its 5 steps (RMSprop, no momentum: its slots are velocities).
+    "wgan": (lambda: keras_gan.WGAN((16, 16, 1), latent_dim=8, filters=4, seed=0), (16, 16, 1), False),
+    # R1 every step (one compiled step): its second derivatives under float16's loss scale; modulated convolutions
+    # with their demodulation in float32 and activations clamped to ±256 under float16 (conv_clamp).
+    "stylegan2": (
+        lambda: keras_gan.StyleGAN2((8, 8, 3), latent_dim=8, w_dim=8, mapping_layers=2, channel_base=64,
+                                    channel_max=8, r1_interval=1, seed=0),
+        (8, 8, 3), False,
+    ),
 }
 
 
@@ -45,9 +54,9 @@ def _fit_data(shape, labelled, n=32):
 
 # Every model under float16 (loss scaling per optimizer, the gradient penalty's second derivatives scaled too);
 # bfloat16 (no scaling) on one model of each network kind: the vector MLP, the convolutional pair, the
-# concatenating conditional one.
+# concatenating conditional one, the clipped critic, StyleGAN2's networks.
 CASES = [(name, "mixed_float16") for name in sorted(MODELS)] + [
-    (name, "mixed_bfloat16") for name in ("gan", "dcgan", "conditional_gan")]
+    (name, "mixed_bfloat16") for name in ("gan", "dcgan", "conditional_gan", "wgan", "stylegan2")]
 
 
 @pytest.mark.parametrize("name, policy", CASES, indirect=["policy"])
@@ -71,7 +80,7 @@ def test_every_model_trains_with_float32_variables(name, policy):
     assert [v.path for v in model.trainable_variables if v.dtype != "float32"] == []
     assert [v.path for v in model.weights if v.dtype in ("float16", "bfloat16")] == []
     for optimizer in (model.d_optimizer, model.g_optimizer):
-        slots = [v for v in mixed_precision.unwrap(optimizer).variables if "momentum" in v.path]
+        slots = [v for v in mixed_precision.unwrap(optimizer).variables if v.path.endswith(("momentum", "velocity"))]
         assert all(v.dtype == "float32" for v in slots) and any(np.abs(w).sum() > 0 for w in weights_of(slots))
     samples = model.generate(3, seed=0) if not labelled else model.generate(3, labels=1, seed=0)
     assert samples.dtype == np.float32 and np.all(np.isfinite(samples))

@@ -17,13 +17,16 @@ Each backend module defines `AdversarialTrainer`, a mixin that gives a model:
 and the kernels behind `keras_gan.layers`, each computing what Keras's layer computes, faster on
 some backend: `conv` and `conv_transpose` (`keras.ops` signatures plus `bias`) and
 `batch_normalization_training`, `moving_average` (the generator EMA's update) and
-`inference_function(model)` (a compiled inference call, for sampling), and `process_layout()`
+`inference_function(model)` (a compiled inference call, for sampling; this module's wrapper runs it in
+float32 under any dtype policy), and `process_layout()`
 (this process's index and the number of processes training together);
 `keras_gan.backend.generic` has them in `keras.ops`.
 Everything else about training is written once, in `keras_gan.models.AdversarialModel`.
 """
 
 import keras
+
+from keras_gan import mixed_precision
 
 __all__ = ["AdversarialTrainer", "batch_normalization_training", "conv", "conv_transpose", "inference_function",
            "moving_average", "process_layout"]
@@ -50,3 +53,18 @@ else:
         f"keras-gan supports the tensorflow, jax and torch backends; "
         f"KERAS_BACKEND is {_BACKEND!r}. Set KERAS_BACKEND to one of those."
     )
+
+_compiled_inference = inference_function
+
+
+def inference_function(model):
+    """`f(trainable_values, non_trainable_values, inputs) -> outputs`: `model` in inference mode, compiled, computing
+    in float32 whatever its dtype policy: sampling and evaluation stay float32 (`mixed_precision.compute_in_float32`).
+    """
+    function = _compiled_inference(model)
+
+    def call(trainable, non_trainable, inputs):
+        with mixed_precision.compute_in_float32(model):
+            return function(trainable, non_trainable, inputs)
+
+    return call

@@ -11,18 +11,18 @@ with Pillow); TensorFlow Datasets names need TensorFlow (`pip install "keras-gan
 which is imported only when they are asked for. `tf.data` pipelines feed `fit` on every backend.
 """
 
-import os
-
 import numpy as np
 
 from keras_gan import backend, checks
-from keras_gan.data.folders import directory_class_names, from_directory
-from keras_gan.data.offline import DATASETS, MIXTURES, OFFLINE, gaussian_mixture, grid25_centers, ring8_centers
+from keras_gan.data.folders import directory_class_names, from_directory, names_a_folder
+from keras_gan.data.offline import (
+    DATASETS, MIXTURES, OFFLINE, RESIZABLE, gaussian_mixture, grid25_centers, ring8_centers,
+)
 from keras_gan.data.tfds import from_tfds
 
 __all__ = [
-    "DATASETS", "MIXTURES", "OFFLINE", "directory_class_names", "from_directory", "from_tfds", "gaussian_mixture",
-    "grid25_centers", "load", "ring8_centers", "scale_images", "shard",
+    "DATASETS", "MIXTURES", "OFFLINE", "RESIZABLE", "directory_class_names", "from_directory", "from_tfds",
+    "gaussian_mixture", "grid25_centers", "load", "names_a_folder", "ring8_centers", "scale_images", "shard",
 ]
 
 
@@ -40,7 +40,9 @@ def load(name, *, limit=None, **kwargs):
             std 0.05; labels = component); `"noto_emoji"`, 3,781 colour emoji (Google's Noto
             Emoji, Apache-2.0), 64×64×3, category labels 0-8, with `"noto_emoji_train"` (3,196) /
             `"noto_emoji_test"` (585, held out) and the options `image_size=32` and
-            `labels="subcategory"` (names: `keras_gan.datasets.noto_emoji_info()`). A folder: see `from_directory`. Any other
+            `labels="subcategory"` (names: `keras_gan.datasets.noto_emoji_info()`); the other offline
+            names come at one size and refuse `image_size`. A folder (a name starting with `/`, `.` or
+            `~` is always taken for one): see `from_directory`. Any other
             name: a TensorFlow Datasets image dataset (`"mnist"`, `"fashion_mnist"`,
             `"cifar10"`, `"celeb_a"`, ...), see `from_tfds`.
         limit: keep only `limit` samples: for offline names a fixed random subset
@@ -53,13 +55,19 @@ def load(name, *, limit=None, **kwargs):
         TensorFlow Datasets: see `from_directory` and `from_tfds`.
     """
     if name in DATASETS:
+        if "image_size" in kwargs and name not in RESIZABLE:
+            raise ValueError(
+                f"{name!r} comes at one size and cannot be resized, got image_size={kwargs['image_size']!r}. Drop "
+                f"image_size (CLI: --image-size), or use data that resizes: {', '.join(RESIZABLE)}, a folder of "
+                f"images or a TensorFlow Datasets name."
+            )
         x, y = DATASETS[name](**kwargs)
         if limit is None:
             return x, y
         # mnist_5k and digits come sorted by class: a fixed random subset keeps every class.
         keep = np.sort(np.random.default_rng(0).permutation(len(x))[:limit])
         return x[keep], y[keep]
-    if os.path.isdir(os.path.expanduser(name)):
+    if names_a_folder(name):
         return from_directory(name, limit=limit, **kwargs)
     return from_tfds(name, limit=limit, **kwargs)
 

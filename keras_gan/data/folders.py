@@ -4,7 +4,12 @@ import os
 
 import numpy as np
 
-__all__ = ["directory_class_names", "from_directory"]
+__all__ = ["directory_class_names", "from_directory", "names_a_folder"]
+
+
+def names_a_folder(name):
+    """Whether a dataset name is a folder: an existing one, or a path (`/`, `.` or `~` first; no other name is)."""
+    return os.path.isdir(os.path.expanduser(os.fspath(name))) or os.fspath(name).startswith(("/", ".", "~"))
 
 
 def from_directory(directory, image_size=(64, 64), *, channels=None, background="white", aspect="crop",
@@ -147,7 +152,8 @@ def _folder_files(directory, labels):
     import warnings
 
     if not os.path.isdir(directory):
-        raise ValueError(f"Expected a folder of images, got {directory!r}, which is not a folder.")
+        raise ValueError(f"Expected a folder of images, got {directory!r}, which is not a folder "
+                         f"({'a file' if os.path.exists(directory) else 'nothing is there'}). Check the path.")
     classes = directory_class_names(directory) if labels == "inferred" else []
     if classes:
         paths, y = [], []

@@ -7,9 +7,12 @@ import numpy as np
 from keras_gan.datasets import load_noto_emoji
 from keras_gan.splits import stratified_split
 
-__all__ = ["DATASETS", "MIXTURES", "OFFLINE", "gaussian_mixture", "grid25_centers", "ring8_centers"]
+__all__ = ["DATASETS", "MIXTURES", "OFFLINE", "RESIZABLE", "gaussian_mixture", "grid25_centers", "ring8_centers"]
 
 OFFLINE = ("mnist_5k", "digits", "ring8", "grid25", "noto_emoji")
+
+# The offline names that take `image_size`; the others come at one size.
+RESIZABLE = ("noto_emoji", "noto_emoji_train", "noto_emoji_test")
 
 
 def _mnist_5k():
@@ -94,5 +97,9 @@ DATASETS = {
 
 
 def _noto_emoji(split, image_size=64, labels="category"):
-
+    if isinstance(image_size, (tuple, list)):  # (height, width), as folders and TensorFlow Datasets take it
+        if len(image_size) != 2 or image_size[0] != image_size[1]:
+            raise ValueError(f"noto_emoji images are square: image_size must be one side or (side, side), got "
+                             f"{tuple(image_size)}. Pass e.g. image_size=32 (CLI: --image-size 32).")
+        image_size = image_size[0]
     return load_noto_emoji(split, image_size=image_size, labels=labels)

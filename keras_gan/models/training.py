@@ -131,14 +131,28 @@ class Training:
             self.d_optimizer,
         )
 
-    def _generator_step(self, real, condition=None):
-        """One generator update through the discriminator (G makes a batch the size of `real`); returns
-        `(loss, aux)`."""
+    def _generator_step(self, batch_size, condition=None, real=None):
+        """One generator update through the discriminator; returns `(loss, aux)` of `generator_step_loss`,
+        computed before the update. `real`: the step's reals, for objectives that pair G's samples with them."""
         return self._minimize(
-            lambda: self.generator_loss(self.generate_batch(ops.shape(real)[0], condition), condition, real),
+            lambda: self.generator_step_loss(batch_size, condition, real),
             self.generator.trainable_variables,
             self.g_optimizer,
         )
+
+    def generator_step_loss(self, batch_size, condition=None, real=None):
+        """G's differentiated loss in its training step: `(loss, aux)` on a fresh generated batch of `batch_size`.
+
+        `aux` holds `generator_loss`'s figures; a subclass may add values that `after_generator_step` needs from
+        this forward pass (StyleGAN2: the batch's mean w).
+        """
+        return self.generator_loss(self.generate_batch(batch_size, condition), condition, real)
+
+    def after_generator_step(self, aux):
+        """Called by the training step after G's update, outside the differentiated loss, with the `aux` of
+        `generator_step_loss`; updates state that G's step moves without gradients (StyleGAN2's `w_avg`) and
+        returns the figures to log. Default: `aux` unchanged."""
+        return aux
 
     def _split_batch(self, data):
         """`(samples, condition)` from what `fit` yields; unconditional models ignore labels."""
@@ -179,7 +193,8 @@ class Training:
         if self.adaptive_augment:
             self._update_augment_probability()
             aux["augment_p"] = (self.augment_probability.value, self.d_optimizer)
-        g_loss, g_aux = self._generator_step(part, part_condition)
+        g_loss, g_aux = self._generator_step(ops.shape(part)[0], part_condition, part)
+        g_aux = self.after_generator_step(g_aux)
         self.g_loss_tracker.update_state(*mixed_precision.loggable(g_loss, self.g_optimizer))
         aux.update({name: (value, self.g_optimizer) for name, value in g_aux.items()})
         for name, (value, optimizer) in aux.items():

@@ -1,4 +1,4 @@
-"""What WGAN and WGAN-GP share: a critic trained on the Wasserstein loss, and their default networks."""
+"""What WGAN and WGAN-GP share: the default networks, and `compile`'s one loss, the Wasserstein objective each names."""
 
 from keras_gan import checks
 from keras_gan.models import default_networks
@@ -10,8 +10,9 @@ __all__ = ["WassersteinModel"]
 class WassersteinModel(AdversarialModel):
     """A critic D (no sigmoid) and a generator that minimises `−mean(D(fake))`.
 
-    Subclasses say how the critic is kept Lipschitz (`discriminator_loss`, and
-    for WGAN the clipping after each critic step).
+    Subclasses say how the critic is kept Lipschitz with the objective `wasserstein_objective()` returns
+    (`objectives.WassersteinClip`, whose clipping WGAN applies after each critic step, or
+    `objectives.WassersteinGP`); `compile` takes `loss=None` or `"wasserstein"` only.
 
     Args:
         data_shape: shape of one sample: images (conv critic) or vectors (MLP critic).

@@ -12,6 +12,7 @@ import os
 
 import keras
 
+from keras_gan import mixed_precision
 from keras_gan.version import __version__
 
 __all__ = [
@@ -201,8 +202,9 @@ def save_preset(model, directory, weights_dtype="float32", **metadata_fields):
         `{file: {"sha256": ..., "size": ...}}` for the config and weights.
     """
     os.makedirs(directory, exist_ok=True)
-    # A fresh, uncompiled copy: presets carry the networks, not optimizer slots.
-    clean = type(model).from_config(model.get_config())
+    # A fresh, uncompiled copy: presets carry the networks, not optimizer slots, and compute in float32
+    # whatever precision the model trained in (its metadata's `precision` says which).
+    clean = type(model).from_config(mixed_precision.float32_config(model.get_config()))
     clean.set_weights(model.get_weights())
     if getattr(model, "generator_ema", None) is not None:  # GeneratorEMA's average, saved with the weights
         clean.set_generator_ema(model.generator_ema, statistics=model.generator_ema_statistics)

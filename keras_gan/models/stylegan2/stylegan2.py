@@ -4,12 +4,13 @@ import keras
 import numpy as np
 from keras import ops
 
-from keras_gan import checks, conditioning, objectives
-from keras_gan import stylegan2_networks as nets
+from keras_gan import checks, conditioning, packing
 from keras_gan.backend import inference_function
 from keras_gan.models.adversarial_model import AdversarialModel
+from keras_gan.models.stylegan2 import networks as nets
+from keras_gan.models.stylegan2.lazy_r1 import LazyR1
 
-__all__ = ["LazyR1", "StyleGAN2"]
+__all__ = ["StyleGAN2"]
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")
@@ -19,13 +20,16 @@ class StyleGAN2(AdversarialModel):
     Trains D on the non-saturating logistic loss plus `r1_gamma / 2 · E‖∇D(x)‖²` on reals (R1),
     taken every `r1_interval` D steps and scaled by the interval (lazy regularization), and G on
     `−log D(G(z))` with style-mixing regularization: with probability `style_mixing` a sample's
-    layers from a random crossover on take the w of a second z. G's step tracks the average w
-    (`w_avg`, decay `w_avg_beta`) for the truncation trick. Logs `d_loss`, `g_loss`, `d_real`,
+    layers from a random crossover on take the w of a second z. After G's update each step moves
+    the average w (`w_avg`, decay `w_avg_beta`, for the truncation trick) toward the mean w of G's
+    batch (`after_generator_step`). D and G train with the same Adam: R1 joins the D step it is due
+    on, so no lazy-regularization correction applies (`default_optimizers`). Under a float16 compute
+    dtype activations are clamped to ±256 (`conv_clamp`). Logs `d_loss`, `g_loss`, `d_real`,
     `d_fake` (sigmoid(D) means) and `r1` (the penalty, an unbiased per-step estimate when lazy).
-    Path-length regularization is not implemented. Networks: `keras_gan.stylegan2_networks`.
+    Path-length regularization is not implemented. Networks: `keras_gan.models.stylegan2.networks`.
 
     Args:
-        data_shape: `(side, side, channels)`, side a power of two (16 to 256 tested), values in [-1, 1].
+        data_shape: `(side, side, channels)`, side a power of two from 8, values in [-1, 1].
         latent_dim: size of z.
         w_dim: size of w.
         mapping_layers: depth of the mapping MLP (paper 8; 2 in StyleGAN2-ADA's small configs).
@@ -40,7 +44,7 @@ class StyleGAN2(AdversarialModel):
         mapping_lr_multiplier: the mapping network's learning-rate multiplier (paper 0.01).
         learning_rate: Adam's rate in the default optimizers (paper 0.0025 below 1024², 0.002 there).
         **kwargs: `generator`, `discriminator`, `seed`, `augment`, `augment_p`, `ada_target`,
-            `ada_kimg`, `d_steps`, `pack`: see `AdversarialModel`.
+            `ada_kimg`, `d_steps`, `pack`: see `AdversarialModel` (`pack` > 1: unconditional models only).
     """
 
     aux_metrics = ("d_real", "d_fake", "r1")
@@ -59,6 +63,14 @@ class StyleGAN2(AdversarialModel):
         self.channel_base = checks.positive_int("channel_base", channel_base, 16384)
         self.channel_max = checks.positive_int("channel_max", channel_max, 512)
         self.num_classes = conditioning.check_num_classes(num_classes)  # before the base builds the networks
+        pack = packing.check_pack(kwargs.get("pack", 1))
+        if self.num_classes and pack > 1:
+            raise ValueError(
+                f"StyleGAN2 takes num_classes={num_classes} or pack={pack}, not both: its discriminator's projection "
+                f"term takes one label per input, and packing joins {pack} images into one input of D, whose labels "
+                f"it would not see. Use pack=1 for a conditional StyleGAN2, or an unconditional one "
+                f"(num_classes=None) to pack."
+            )
         self.r1_gamma = checks.non_negative("r1_gamma", r1_gamma, 10.0)
         self.r1_interval = checks.positive_int("r1_interval", r1_interval, 16)
         if not 0.0 <= float(style_mixing) <= 1.0:
@@ -96,10 +108,15 @@ class StyleGAN2(AdversarialModel):
         return self.generator.get_layer("synthesis")
 
     def default_optimizers(self):
-        # Lazy regularization (paper, Appendix B): D's Adam sees k/(k+1) of the steps' updates.
-        c = self.r1_interval / (self.r1_interval + 1.0) if self.r1_interval > 1 and self.r1_gamma else 1.0
+        """Adam(`learning_rate`, β₁ = 0, β₂ = 0.99, ε = 1e-8) for D and for G alike.
+
+        No lazy-regularization correction on D's: the paper (Appendix B) scales D's rate by
+        c = k/(k+1) and β₂ to 0.99^c because its R1 runs as a *separate* optimizer step every k
+        minibatches, so Adam takes k+1 updates per k minibatches. Here R1 joins the D step it is due
+        on (`LazyR1`): D's Adam takes exactly k updates per k minibatches, as without R1, so c = 1.
+        """
         return (
-            keras.optimizers.Adam(self.learning_rate * c, beta_1=0.0, beta_2=0.99**c, epsilon=1e-8, name="d_adam"),
+            keras.optimizers.Adam(self.learning_rate, beta_1=0.0, beta_2=0.99, epsilon=1e-8, name="d_adam"),
             keras.optimizers.Adam(self.learning_rate, beta_1=0.0, beta_2=0.99, epsilon=1e-8, name="g_adam"),
         )
 
@@ -115,8 +132,11 @@ class StyleGAN2(AdversarialModel):
 
     def generate_batch(self, batch_size, condition=None):
         """Generated images from fresh latents; with probability `style_mixing` two ws mixed per sample."""
+        return self._styled_batch(batch_size, condition)[0]
+
+    def _styled_batch(self, batch_size, condition):
+        """`(images, w)`: a generated batch and the w of its first latents (before mixing)."""
         w = self._mapped(self.sample_latents(batch_size), condition)
-        self._scratch.w = w
         if self.style_mixing > 0:
             w_b = self._mapped(self.sample_latents(batch_size), condition)
             u = self._replica_draw(lambda n: keras.random.uniform((n, 2), seed=self.seed_generator), batch_size)
@@ -127,15 +147,20 @@ class StyleGAN2(AdversarialModel):
             ws = w[:, None, :] + t[:, :, None] * (w_b - w)[:, None, :]
         else:
             ws = ops.repeat(w[:, None, :], self.num_ws, axis=1)
-        return self.synthesis(ws, training=True)
+        return self.synthesis(ws, training=True), w
 
-    def generator_loss(self, fake, condition=None, real=None):
-        # G's step: move the tracked average toward this batch's mean w (left by `generate_batch`).
-        w, self._scratch.w = self._scratch.w, None
-        if w is not None:
-            mean = ops.mean(ops.cast(ops.stop_gradient(w), "float32"), axis=0)
-            self.w_avg.assign(mean + self.w_avg_beta * (self.w_avg.value - mean))
-        return super().generator_loss(fake, condition, real)
+    def generator_step_loss(self, batch_size, condition=None, real=None):
+        """G's loss, its figures and `w_mean`, the batch's mean w (for `after_generator_step`)."""
+        fake, w = self._styled_batch(batch_size, condition)
+        loss, figures = self.generator_loss(fake, condition, real)
+        return loss, {**figures, "w_mean": ops.mean(ops.cast(ops.stop_gradient(w), "float32"), axis=0)}
+
+    def after_generator_step(self, aux):
+        """Moves `w_avg` toward the G step's mean w: `w_avg ← mean + w_avg_beta · (w_avg − mean)`."""
+        figures = dict(aux)
+        mean = figures.pop("w_mean")
+        self.w_avg.assign(mean + self.w_avg_beta * (self.w_avg.value - mean))
+        return figures
 
     # --- sampling ---------------------------------------------------------------
 
@@ -257,56 +282,7 @@ class StyleGAN2(AdversarialModel):
         }
 
 
-class LazyR1(objectives.NonSaturatingR1):
-    """The logistic loss with R1 taken every `interval` D steps and scaled by it (lazy regularization).
-
-    On due steps (`d_optimizer.iterations % interval == 0`) D's loss gains
-    `gamma / 2 · interval · E‖∇D(x)‖²` on the raw reals, through the augmentation D saw; between them
-    nothing. `mode` says how the off steps skip it: `"static"` (default) sets `period`, and the
-    model compiles a step with and one without the penalty, picked on the host each batch;
-    `"cond"` decides on the device (`ops.cond`), `"mask"` computes it and multiplies by 0.
-    None of them recompiles when it switches. Logs `r1`, the penalty times `interval` on due
-    steps (0 between): its mean over steps estimates the penalty's.
-    """
-
-    MODES = ("static", "cond", "mask")
-
-    def __init__(self, gamma=10.0, interval=16, mode="static"):
-        super().__init__(gamma)
-        if mode not in self.MODES:
-            raise ValueError(f"mode must be one of {self.MODES}, got {mode!r}.")
-        self.interval, self.mode = int(interval), mode
-        self.period = self.interval if mode == "static" and self.gamma and self.interval > 1 else 1
-
-    def d_regularizer(self, context):
-        if not self.gamma:
-            return 0.0, {"r1": ops.zeros((), "float32")}
-
-        def penalty():
-            return objectives.r1_on_reals(context) * float(self.interval)
-
-        due = context.due
-        if self.interval == 1:
-            r1 = penalty()
-        elif due is not None:  # a step compiled for one phase
-            r1 = penalty() if due else ops.zeros((), "float32")
-        else:
-            due = ops.equal(ops.mod(context.d_iterations, self.interval), 0)
-            if self.mode == "mask":
-                r1 = penalty() * ops.cast(due, "float32")
-            else:
-                r1 = ops.cond(due, penalty, lambda: ops.zeros((), "float32"))
-        return 0.5 * self.gamma * r1, {"r1": r1}
-
-    def get_config(self):
-        return {}  # its settings are the model's (r1_gamma, r1_interval)
-
-    def __repr__(self):
-        return f"LazyR1(gamma={self.gamma}, interval={self.interval}, mode={self.mode!r})"
-
-
 class _Scratch:
-    """Out of Keras's tracking: the step's w (for G's `w_avg` update) and the compiled sampler."""
+    """Out of Keras's tracking: the compiled sampler."""
 
-    w = None
     sampler = None
